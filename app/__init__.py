@@ -1,0 +1,1 @@
+"""FeedbackFirst: the domain of the mock-interview trainer (bank, grading, interview)."""

@@ -1,0 +1,33 @@
+"""Build the served index from the curated YAML, refusing a bank that does not validate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.bank.loader import load_bank
+from app.bank.store import build_index, index_exists
+from app.bank.validate import Report, validate_bank
+from app.nlp.embedder import Embedder
+
+
+class BankInvalid(Exception):
+    def __init__(self, report: Report) -> None:
+        super().__init__("\n".join(report.errors))
+        self.report = report
+
+
+def build_bank(bank_dir: Path, lancedb_uri: str, embedder: Embedder) -> int:
+    """Validate the bank and write it to LanceDB; returns the number of questions served."""
+    loaded = load_bank(bank_dir)
+    report = validate_bank(loaded)
+    if not report.ok:
+        raise BankInvalid(report)
+    return build_index(loaded.questions, embedder, lancedb_uri)
+
+
+def ensure_bank(bank_dir: Path, lancedb_uri: str, embedder: Embedder) -> bool:
+    """Build the index when it is missing; True when a build happened."""
+    if index_exists(lancedb_uri):
+        return False
+    build_bank(bank_dir, lancedb_uri, embedder)
+    return True

@@ -1,0 +1,57 @@
+"""The composition root: settings in, every service of a process out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.bank.build import ensure_bank
+from app.bank.store import QuestionStore
+from app.config import Settings
+from app.grading.analysis import Neighbours
+from app.grading.grader import Grader
+from app.interview.service import InterviewService
+from app.nlp.embedder import Embedder, build_embedder
+from app.storage.db import make_engine, make_sessionmaker, upgrade
+
+
+@dataclass
+class Services:
+    settings: Settings
+    embedder: Embedder
+    store: QuestionStore
+    grader: Grader
+    engine: Engine
+    sessions: sessionmaker[Session]
+    interview: InterviewService
+
+
+def neighbours_of(store: QuestionStore) -> Neighbours:
+    return Neighbours(
+        ids=[q.id for q in store.questions],
+        questions=[q.question for q in store.questions],
+        reference_matrix=store.reference_matrix,
+    )
+
+
+def build_grader(settings: Settings, embedder: Embedder, store: QuestionStore) -> Grader:
+    return Grader(embedder, neighbours_of(store), max_answer_chars=settings.max_answer_chars)
+
+
+def open_store(settings: Settings, embedder: Embedder) -> QuestionStore:
+    """The served bank; built from the curated YAML first if it is missing."""
+    ensure_bank(settings.bank_dir, settings.lancedb_uri, embedder)
+    return QuestionStore(settings.lancedb_uri, embedder)
+
+
+def build_services(settings: Settings, embedder: Embedder | None = None) -> Services:
+    embedder = embedder or build_embedder(settings)
+    store = open_store(settings, embedder)
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    grader = build_grader(settings, embedder, store)
+    interview = InterviewService(store, grader, sessions)
+    return Services(settings, embedder, store, grader, engine, sessions, interview)

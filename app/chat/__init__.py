@@ -1,0 +1,1 @@
+"""The Chainlit chat: thin handlers over the interview service."""

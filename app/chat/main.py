@@ -1,0 +1,247 @@
+"""Chainlit handlers: a state machine over the interview service, all text in Russian."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+import chainlit as cl
+
+from app.bootstrap import Services, build_services
+from app.chat import render
+from app.chat.state import ChatState
+from app.config import Settings
+from app.errors import FeedbackFirstError
+from app.interview.topics import TOPIC_TITLES
+
+log = logging.getLogger("feedbackfirst.chat")
+
+MIXED_TOPICS = [
+    "ml_basics",
+    "metrics_validation",
+    "trees_ensembles",
+    "deep_learning",
+    "feature_engineering",
+]
+
+
+@lru_cache(maxsize=1)
+def services() -> Services:
+    """Built once per server process, on the first chat, not at import."""
+    return build_services(Settings())
+
+
+def _state() -> ChatState:
+    state = cl.user_session.get("state")
+    assert isinstance(state, ChatState)  # noqa: S101 - set in on_chat_start
+    return state
+
+
+async def _say(content: str, actions: list[cl.Action] | None = None) -> None:
+    """Send a message; the buttons of the previous one go away so nothing is clicked twice."""
+    state = _state()
+    for action in state.actions:
+        await action.remove()
+    state.actions = actions or []
+    await cl.Message(content=content, actions=state.actions).send()
+
+
+def _button(name: str, label: str, **payload: str) -> cl.Action:
+    return cl.Action(name=name, label=label, payload=payload)
+
+
+@cl.on_chat_start
+async def on_chat_start() -> None:
+    try:
+        svc = await cl.make_async(services)()
+        candidate_id = await cl.make_async(svc.interview.new_candidate)()
+    except Exception:
+        log.exception("chat start failed")
+        await cl.Message(content=render.START_FAILED).send()
+        return
+    cl.user_session.set("state", ChatState(candidate_id=candidate_id))
+    await _say(
+        render.WELCOME,
+        [_button("level", title, level=level) for level, title in render.LEVEL_TITLES.items()],
+    )
+
+
+@cl.action_callback("level")
+async def on_level(action: cl.Action) -> None:
+    state = _state()
+    if state.stage != "level":
+        return
+    state.level = action.payload.get("level", "middle")
+    if state.level not in render.LEVEL_TITLES:
+        state.level = "middle"
+    state.stage = "mode"
+    await _say(
+        render.CHOOSE_MODE,
+        [
+            _button("mode", "Вставить вакансию", mode="vacancy"),
+            _button("mode", "Выбрать тему", mode="topic"),
+            _button("mode", "Смешанное интервью", mode="mixed"),
+        ],
+    )
+
+
+@cl.action_callback("mode")
+async def on_mode(action: cl.Action) -> None:
+    state = _state()
+    if state.stage != "mode":
+        return
+    mode = action.payload.get("mode")
+    if mode == "vacancy":
+        state.stage = "vacancy"
+        await _say(render.ASK_VACANCY)
+    elif mode == "topic":
+        state.stage = "topic"
+        await _say(
+            render.CHOOSE_TOPIC,
+            [_button("topic", title, topic=topic) for topic, title in TOPIC_TITLES.items()],
+        )
+    else:
+        await _start(MIXED_TOPICS, None)
+
+
+@cl.action_callback("topic")
+async def on_topic(action: cl.Action) -> None:
+    state = _state()
+    topic = action.payload.get("topic", "")
+    if state.stage != "topic" or topic not in TOPIC_TITLES:
+        return
+    await _start([topic], None)
+
+
+async def _start(topics: list[str], vacancy_text: str | None) -> None:
+    state = _state()
+    svc = services()
+    count = svc.settings.questions_per_session
+    state.session_id = await cl.make_async(svc.interview.start)(
+        state.candidate_id,
+        level=state.level,
+        topics=topics,
+        vacancy_text=vacancy_text,
+        planned_questions=count,
+    )
+    await _say(render.plan_text(state.level, topics, count))
+    await _ask_next()
+
+
+async def _ask_next() -> None:
+    state = _state()
+    assert state.session_id is not None  # noqa: S101 - a session exists past the plan stage
+    svc = services()
+    question = await cl.make_async(svc.interview.ask_next)(state.session_id, state.candidate_id)
+    if question is None:
+        if state.number == 0:
+            await _say(render.NO_QUESTIONS)
+        await _finish()
+        return
+    state.question_id = question.id
+    state.number += 1
+    state.stage = "question"
+    await _say(
+        render.question_text(question, state.number, svc.settings.questions_per_session),
+        [_button("skip", "Пропустить"), _button("finish", "Завершить")],
+    )
+
+
+async def _finish() -> None:
+    state = _state()
+    if state.session_id is None:
+        return
+    svc = services()
+    summary = await cl.make_async(svc.interview.finish)(state.session_id, state.candidate_id)
+    state.stage = "finished"
+    state.question_id = None
+    await _say(render.summary_text(summary))
+
+
+@cl.on_message
+async def on_message(message: cl.Message) -> None:
+    state = cl.user_session.get("state")
+    if not isinstance(state, ChatState):
+        await cl.Message(content=render.START_FAILED).send()
+        return
+    if state.stage == "vacancy":
+        await _plan_from_text(message.content)
+    elif state.stage in {"question", "feedback"}:
+        await _answer(message.content)
+    elif state.stage == "finished":
+        await cl.Message(content=render.FINISHED).send()
+    else:
+        await cl.Message(content=render.NOT_STARTED).send()
+
+
+async def _plan_from_text(text: str) -> None:
+    text = text.strip()[:20_000]
+    if len(text) < 3:
+        await cl.Message(content=render.ASK_VACANCY).send()
+        return
+    topics = await cl.make_async(services().interview.plan_topics)(text)
+    await _start(topics or MIXED_TOPICS, text)
+
+
+async def _answer(text: str) -> None:
+    state = _state()
+    assert state.session_id is not None and state.question_id is not None  # noqa: S101
+    svc = services()
+    try:
+        result = await cl.make_async(svc.interview.submit_answer)(
+            state.session_id, state.candidate_id, state.question_id, text
+        )
+    except FeedbackFirstError as exc:
+        await cl.Message(content=exc.user_message).send()
+        return
+    except Exception:
+        log.exception("grading failed")
+        await cl.Message(content=render.GRADING_FAILED).send()
+        return
+    if result.grade is None:
+        await cl.Message(content=result.error or render.GRADING_FAILED).send()
+        return
+    state.stage = "feedback"
+    header = f"_Попытка {result.attempt}_\n\n" if result.attempt > 1 else ""
+    await _say(
+        header + result.grade.feedback,
+        [
+            _button("retry", "Ответить ещё раз"),
+            _button("next", "Следующий вопрос"),
+            _button("finish", "Завершить"),
+        ],
+    )
+
+
+@cl.action_callback("retry")
+async def on_retry(_action: cl.Action) -> None:
+    state = _state()
+    if state.stage != "feedback":
+        return
+    state.stage = "question"
+    await _say(
+        render.RETRY_HINT, [_button("next", "Следующий вопрос"), _button("finish", "Завершить")]
+    )
+
+
+@cl.action_callback("next")
+async def on_next(_action: cl.Action) -> None:
+    if _state().stage in {"question", "feedback"}:
+        await _ask_next()
+
+
+@cl.action_callback("skip")
+async def on_skip(_action: cl.Action) -> None:
+    state = _state()
+    if state.stage != "question" or state.session_id is None or state.question_id is None:
+        return
+    await cl.make_async(services().interview.skip)(
+        state.session_id, state.candidate_id, state.question_id
+    )
+    await _ask_next()
+
+
+@cl.action_callback("finish")
+async def on_finish(_action: cl.Action) -> None:
+    if _state().stage in {"question", "feedback"}:
+        await _finish()

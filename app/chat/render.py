@@ -1,0 +1,75 @@
+"""Markdown the chat shows; pure functions so they are tested without a browser."""
+
+from __future__ import annotations
+
+from app.bank.schema import Question
+from app.grading.feedback import escape_md
+from app.interview.service import Summary
+from app.interview.topics import topic_title
+
+LEVEL_TITLES = {"junior": "Junior", "middle": "Middle", "senior": "Senior"}
+
+WELCOME = (
+    "## Добро пожаловать в FeedbackFirst!\n"
+    "Это тренажёр собеседований по машинному обучению. Я задам несколько вопросов, "
+    "разберу каждый ответ: что сказано верно, чего не хватает и как ответить сильнее. "
+    "Ответ можно переписать и получить новую оценку.\n\n"
+    "**Для какого уровня позиции готовимся?**"
+)
+
+CHOOSE_MODE = "**Как выберем темы?** Можно вставить текст вакансии, выбрать одну тему или пройти смешанное интервью."
+ASK_VACANCY = (
+    "Вставьте текст вакансии или перечислите, что хотите потренировать "
+    "(например: «градиентный бустинг, метрики классификации, SQL»)."
+)
+CHOOSE_TOPIC = "**Выберите тему:**"
+ANSWER_HINT = "_Напишите ответ одним сообщением — так, как сказали бы на собеседовании._"
+RETRY_HINT = "Напишите улучшенный ответ на тот же вопрос — я оценю его заново."
+NOT_STARTED = "Сначала выберите параметры интервью кнопками выше."
+FINISHED = "Интервью завершено. Чтобы начать новое, нажмите «Новый чат»."
+NO_QUESTIONS = "Подходящих вопросов больше нет — подводим итоги."
+GRADING_FAILED = (
+    "Не удалось проанализировать ответ, но он сохранён. Попробуйте отправить его ещё раз "
+    "или перейдите к следующему вопросу."
+)
+START_FAILED = "Не удалось подготовить интервью. Обновите страницу и попробуйте ещё раз."
+
+
+def plan_text(level: str, topics: list[str], count: int) -> str:
+    titles = ", ".join(topic_title(t) for t in topics)
+    return (
+        f"**План интервью:** уровень {LEVEL_TITLES.get(level, level)}, {count} вопросов.\n\n"
+        f"Темы: {titles}."
+    )
+
+
+def question_text(question: Question, number: int, total: int) -> str:
+    level = LEVEL_TITLES.get(question.level.value, question.level.value)
+    return (
+        f"**Вопрос {number} из {total}** · {topic_title(question.topic)} · {level}\n\n"
+        f"### {question.question}\n\n{ANSWER_HINT}"
+    )
+
+
+def summary_text(summary: Summary) -> str:
+    lines = ["## Итоги интервью"]
+    if summary.average is not None:
+        lines.append(f"Средняя оценка: **{summary.average:g}/10**.")
+    lines.append("")
+    lines.append("| # | Тема | Вопрос | Лучшая оценка | Попыток |")
+    lines.append("|---|---|---|---|---|")
+    for i, r in enumerate(summary.results, 1):
+        score = "пропущен" if r.skipped else ("—" if r.best_score is None else f"{r.best_score:g}")
+        lines.append(
+            f"| {i} | {topic_title(r.topic)} | {escape_md(r.question)} | {score} | {r.attempts} |"
+        )
+    if summary.weak_topics:
+        lines.append(
+            "\n**Что подтянуть:** " + ", ".join(topic_title(t) for t in summary.weak_topics) + "."
+        )
+        for rec in summary.recommendations:
+            links = "; ".join(f"[{escape_md(res.title)}]({res.url})" for res in rec.resources)
+            lines.append(f"- {escape_md(rec.question)}" + (f" — {links}" if links else ""))
+    elif summary.results:
+        lines.append("\nВсе вопросы отвечены уверенно — попробуйте уровень выше.")
+    return "\n".join(lines)

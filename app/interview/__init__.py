@@ -1,0 +1,1 @@
+"""Interview flow: planning topics, choosing questions, recording answers, summaries."""

@@ -1,0 +1,54 @@
+"""Choosing topics and the next question from the LanceDB bank."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+from app.bank.schema import Question
+from app.bank.store import QuestionStore
+from app.interview.topics import TOPIC_QUERIES
+
+LEVEL_ORDER = ("junior", "middle", "senior")
+
+
+def topics_for_text(store: QuestionStore, text: str, limit: int = 4) -> list[str]:
+    """Topics a vacancy or wish-list text talks about, by retrieval over the bank."""
+    hits = store.search(text, limit=40)
+    weights: dict[str, float] = defaultdict(float)
+    for rank, hit in enumerate(hits):
+        weights[hit.question.topic] += hit.similarity / (1.0 + 0.1 * rank)
+    ranked = sorted(weights, key=lambda topic: -weights[topic])
+    return ranked[:limit]
+
+
+def _levels_near(level: str) -> list[str]:
+    """The asked level first, then the neighbouring ones."""
+    i = LEVEL_ORDER.index(level) if level in LEVEL_ORDER else 1
+    return sorted(LEVEL_ORDER, key=lambda other: abs(LEVEL_ORDER.index(other) - i))
+
+
+def next_question(
+    store: QuestionStore,
+    *,
+    topics: list[str],
+    level: str,
+    asked_ids: list[str],
+    position: int,
+    vacancy_text: str | None,
+    seed: str,
+) -> Question | None:
+    """Round-robin over the plan's topics; within a topic the best match of the level, varied by seed."""
+    if not topics:
+        return None
+    rng = random.Random(f"{seed}:{position}")  # noqa: S311 - variety, not security
+    start = position % len(topics)
+    for topic in topics[start:] + topics[:start]:
+        query = vacancy_text or TOPIC_QUERIES.get(topic, topic)
+        for candidate_level in _levels_near(level):
+            hits = store.search(
+                query, topics=[topic], levels=[candidate_level], exclude_ids=asked_ids, limit=3
+            )
+            if hits:
+                return rng.choice(hits).question
+    return None

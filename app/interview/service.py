@@ -1,0 +1,253 @@
+"""The interview use cases shared by the chat, the CLI and later the API."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.bank.schema import Question, Resource
+from app.bank.store import QuestionStore
+from app.errors import InvalidAnswer, NotFound
+from app.grading.analysis import GradingTarget
+from app.grading.grader import Grade, Grader
+from app.interview.selection import next_question, topics_for_text
+from app.storage import models
+
+# Hard cap on what is stored of one answer; longer input is refused anyway, this bounds the row.
+STORED_ANSWER_CHARS = 20_000
+WEAK_SCORE = 5.0
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    answer_id: int
+    attempt: int
+    grade: Grade | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question_id: str
+    topic: str
+    question: str
+    best_score: float | None
+    attempts: int
+    skipped: bool
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    topic: str
+    question: str
+    resources: list[Resource]
+
+
+@dataclass(frozen=True)
+class Summary:
+    results: list[QuestionResult]
+    average: float | None
+    weak_topics: list[str]
+    recommendations: list[Recommendation] = field(default_factory=list)
+
+
+def grading_target(question: Question, store: QuestionStore) -> GradingTarget:
+    return GradingTarget(
+        question=question.question,
+        reference_answer=question.reference_answer,
+        key_points=question.key_points,
+        question_id=question.id,
+        reference_vector=store.reference_vector(question.id),
+        key_point_vectors=store.key_point_vectors(question.id),
+    )
+
+
+class InterviewService:
+    """Starts sessions, asks questions, stores and grades answers, sums a session up."""
+
+    def __init__(
+        self, store: QuestionStore, grader: Grader, sessions: sessionmaker[Session]
+    ) -> None:
+        self._store = store
+        self._grader = grader
+        self._sessions = sessions
+
+    def new_candidate(self) -> str:
+        with self._sessions.begin() as db:
+            candidate = models.Candidate()
+            db.add(candidate)
+            db.flush()
+            return candidate.id
+
+    def plan_topics(self, text: str, limit: int = 4) -> list[str]:
+        return topics_for_text(self._store, text, limit)
+
+    def start(
+        self,
+        candidate_id: str,
+        *,
+        level: str,
+        topics: list[str],
+        vacancy_text: str | None = None,
+        planned_questions: int = 5,
+    ) -> str:
+        with self._sessions.begin() as db:
+            if db.get(models.Candidate, candidate_id) is None:
+                raise NotFound(candidate_id)
+            session = models.InterviewSession(
+                candidate_id=candidate_id,
+                level=level,
+                topics=topics,
+                vacancy_text=vacancy_text,
+                planned_questions=planned_questions,
+            )
+            db.add(session)
+            db.flush()
+            return session.id
+
+    def _session(self, db: Session, session_id: str, candidate_id: str) -> models.InterviewSession:
+        session = db.get(models.InterviewSession, session_id)
+        # Another candidate's session looks exactly like a missing one.
+        if session is None or session.candidate_id != candidate_id:
+            raise NotFound(session_id)
+        return session
+
+    def ask_next(self, session_id: str, candidate_id: str) -> Question | None:
+        """The next question of the plan, recorded as asked; None when the session is done."""
+        with self._sessions.begin() as db:
+            session = self._session(db, session_id, candidate_id)
+            if session.status != "active" or len(session.asked) >= session.planned_questions:
+                return None
+            question = next_question(
+                self._store,
+                topics=session.topics,
+                level=session.level,
+                asked_ids=[a.question_id for a in session.asked],
+                position=len(session.asked),
+                vacancy_text=session.vacancy_text,
+                seed=session.id,
+            )
+            if question is None:
+                return None
+            session.asked.append(
+                models.AskedQuestion(
+                    question_id=question.id, topic=question.topic, position=len(session.asked)
+                )
+            )
+            return question
+
+    def question(self, question_id: str) -> Question:
+        return self._store.get(question_id)
+
+    def skip(self, session_id: str, candidate_id: str, question_id: str) -> None:
+        with self._sessions.begin() as db:
+            session = self._session(db, session_id, candidate_id)
+            for asked in session.asked:
+                if asked.question_id == question_id:
+                    asked.skipped = True
+
+    def submit_answer(
+        self, session_id: str, candidate_id: str, question_id: str, text: str
+    ) -> SubmitResult:
+        """Store the answer first, then grade it; a refused answer is kept with the reason."""
+        question = self._store.get(question_id)
+        with self._sessions.begin() as db:
+            self._session(db, session_id, candidate_id)
+            previous = db.scalar(
+                select(func.count(models.Answer.id)).where(
+                    models.Answer.session_id == session_id,
+                    models.Answer.question_id == question_id,
+                )
+            )
+            answer = models.Answer(
+                session_id=session_id,
+                question_id=question_id,
+                attempt=(previous or 0) + 1,
+                text=text.replace("\x00", "")[:STORED_ANSWER_CHARS],
+            )
+            db.add(answer)
+            db.flush()
+            answer_id, attempt = answer.id, answer.attempt
+
+        try:
+            grade = self._grader.grade(grading_target(question, self._store), text)
+        except InvalidAnswer as exc:
+            self._mark(answer_id, "rejected", exc.user_message)
+            return SubmitResult(answer_id, attempt, None, exc.user_message)
+        except Exception:
+            self._mark(answer_id, "failed", "grading failed")
+            raise
+
+        with self._sessions.begin() as db:
+            row = db.get(models.Answer, answer_id)
+            assert row is not None  # noqa: S101 - written above in this call
+            row.status = "graded"
+            db.add(
+                models.Grade(
+                    answer_id=answer_id,
+                    score=grade.score,
+                    off_topic=grade.off_topic,
+                    covered_key_points=grade.covered_key_points,
+                    feedback=grade.feedback,
+                    grader_version=grade.grader_version,
+                )
+            )
+        return SubmitResult(answer_id, attempt, grade)
+
+    def _mark(self, answer_id: int, status: str, error: str) -> None:
+        with self._sessions.begin() as db:
+            row = db.get(models.Answer, answer_id)
+            if row is not None:
+                row.status, row.error = status, error
+
+    def finish(self, session_id: str, candidate_id: str) -> Summary:
+        with self._sessions.begin() as db:
+            session = self._session(db, session_id, candidate_id)
+            if session.status == "active":
+                session.status = "finished"
+                session.finished_at = datetime.now(UTC)
+            asked = list(session.asked)
+            answers = db.scalars(
+                select(models.Answer).where(models.Answer.session_id == session_id)
+            ).all()
+            scores: dict[str, list[float]] = defaultdict(list)
+            attempts: dict[str, int] = defaultdict(int)
+            for answer in answers:
+                attempts[answer.question_id] += 1
+                if answer.grade is not None:
+                    scores[answer.question_id].append(answer.grade.score)
+        return self._summary(asked, scores, attempts)
+
+    def _summary(
+        self,
+        asked: list[models.AskedQuestion],
+        scores: dict[str, list[float]],
+        attempts: dict[str, int],
+    ) -> Summary:
+        results = []
+        for item in asked:
+            question = self._store.get(item.question_id)
+            best = max(scores[item.question_id]) if scores.get(item.question_id) else None
+            results.append(
+                QuestionResult(
+                    item.question_id,
+                    item.topic,
+                    question.question,
+                    best,
+                    attempts.get(item.question_id, 0),
+                    item.skipped and best is None,
+                )
+            )
+        graded = [r.best_score for r in results if r.best_score is not None]
+        average = round(sum(graded) / len(graded), 1) if graded else None
+        weak = [r for r in results if r.best_score is None or r.best_score < WEAK_SCORE]
+        weak_topics = list(dict.fromkeys(r.topic for r in weak))
+        recommendations = [
+            Recommendation(r.topic, r.question, self._store.get(r.question_id).resources)
+            for r in weak
+        ]
+        return Summary(results, average, weak_topics, recommendations)

@@ -1,0 +1,1 @@
+"""Text processing: embeddings, sentence segmentation, lemmas."""

@@ -1,0 +1,64 @@
+"""Sentence segmentation and lemmas for Russian (and English) answers."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pymorphy3
+from razdel import sentenize, tokenize
+
+_WORD = re.compile(r"[\w\-]+", re.UNICODE)
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+
+# Words that carry no evidence of knowledge; kept short on purpose (lemmas).
+STOP_LEMMAS = frozenset(
+    """
+    и в во не что он на я с со как а то все всё она так его но да ты к у же вы за бы по только
+    ее её мне было вот от меня еще ещё нет о из ему теперь когда даже ну вдруг ли если уже или
+    ни быть был него до вас нибудь опять уж вам ведь там потом себя ничто ей может они тут где
+    есть надо ней для мы тебя их чем была сам чтобы без будто чего раз тоже себе под будет ж
+    тогда кто этот того потому этого какой совсем ним здесь этом один почти мой тем чтоб нее
+    сейчас были куда зачем всех никогда можно при наконец два об другой хоть после над больше
+    тот через эти нас про всего них какая много разве три эту моя впрочем хорошо свою этой
+    перед иногда лучше чуть том нельзя такой им более всегда конечно всю между это который
+    также свой весь очень каждый является являться например т е д др
+    the a an of to in and or is are be for on with as by it this that which at from not
+    """.split()
+)
+
+
+@lru_cache(maxsize=1)
+def _morph() -> pymorphy3.MorphAnalyzer:
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    """Normal form of one word; non-Cyrillic words are only lower-cased."""
+    word = word.lower().replace("ё", "е")
+    if not _CYRILLIC.search(word):
+        return word
+    return str(_morph().parse(word)[0].normal_form).replace("ё", "е")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a text; bullet lines count as sentences too."""
+    parts: list[str] = []
+    for line in re.split(r"\n\s*(?:[-*•]\s+|\d+[.)]\s+)?", text):
+        parts.extend(s.text.strip() for s in sentenize(line) if s.text.strip())
+    return parts
+
+
+def words(text: str) -> list[str]:
+    return [t.text for t in tokenize(text) if _WORD.fullmatch(t.text)]
+
+
+def content_lemmas(text: str) -> list[str]:
+    """Lemmas of the meaningful words of a text, in order."""
+    result = []
+    for word in words(text):
+        norm = lemma(word)
+        if norm not in STOP_LEMMAS and (len(norm) > 1 or norm.isdigit()):
+            result.append(norm)
+    return result

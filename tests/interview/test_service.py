@@ -1,0 +1,137 @@
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.bank.store import QuestionStore
+from app.bootstrap import neighbours_of
+from app.errors import NotFound
+from app.grading.analysis import GradingTarget
+from app.grading.grader import Grade, Grader
+from app.interview.service import InterviewService
+from app.nlp.embedder import Embedder
+from app.storage import models
+from app.storage.db import make_engine, make_sessionmaker, upgrade
+from tests.grading.test_grader import GOOD
+
+
+class _BrokenGrader(Grader):
+    """A grader that fails after the answer reached it, like a crash mid-analysis."""
+
+    def grade(self, target: GradingTarget, answer: str) -> Grade:
+        raise RuntimeError("analysis crashed")
+
+
+@pytest.fixture
+def sessions(database_url: str) -> sessionmaker[Session]:
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    yield make_sessionmaker(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def service(
+    store: QuestionStore, embedder: Embedder, sessions: sessionmaker[Session]
+) -> InterviewService:
+    return InterviewService(store, Grader(embedder, neighbours_of(store)), sessions)
+
+
+def _answers(sessions: sessionmaker[Session]) -> list[models.Answer]:
+    with sessions() as db:
+        return list(db.scalars(select(models.Answer).order_by(models.Answer.id)))
+
+
+def test_interview_asks_plans_topics_and_never_repeats(service: InterviewService) -> None:
+    candidate = service.new_candidate()
+    session = service.start(
+        candidate, level="junior", topics=["ml_basics", "metrics_validation"], planned_questions=3
+    )
+    asked = [service.ask_next(session, candidate) for _ in range(3)]
+    ids = [q.id for q in asked if q is not None]
+    assert ids[:2] == ["ml_basics.overfitting_test", "metrics_validation.precision_recall_test"]
+    assert len(ids) == len(set(ids))
+    assert service.ask_next(session, candidate) is None  # plan exhausted
+
+
+def test_answer_and_grade_are_stored_with_attempts(
+    service: InterviewService, sessions: sessionmaker[Session]
+) -> None:
+    candidate = service.new_candidate()
+    session = service.start(candidate, level="junior", topics=["ml_basics"])
+    question = service.ask_next(session, candidate)
+    assert question is not None
+    first = service.submit_answer(session, candidate, question.id, "Модель плохо работает.")
+    second = service.submit_answer(session, candidate, question.id, GOOD)
+    assert (first.attempt, second.attempt) == (1, 2)
+    assert first.grade is not None and second.grade is not None
+    assert second.grade.score > first.grade.score
+    rows = _answers(sessions)
+    assert [r.status for r in rows] == ["graded", "graded"]
+    with sessions() as db:
+        grade = db.scalar(select(models.Grade).where(models.Grade.answer_id == second.answer_id))
+        assert grade is not None and grade.score == second.grade.score
+    summary = service.finish(session, candidate)
+    assert summary.results[0].best_score == second.grade.score
+    assert summary.results[0].attempts == 2
+
+
+def test_answer_is_kept_when_grading_crashes(
+    store: QuestionStore, embedder: Embedder, sessions: sessionmaker[Session]
+) -> None:
+    service = InterviewService(store, _BrokenGrader(embedder), sessions)
+    candidate = service.new_candidate()
+    session = service.start(candidate, level="junior", topics=["ml_basics"])
+    question = service.ask_next(session, candidate)
+    assert question is not None
+    with pytest.raises(RuntimeError):
+        service.submit_answer(session, candidate, question.id, GOOD)
+    rows = _answers(sessions)
+    assert [(r.text, r.status) for r in rows] == [(GOOD, "failed")]
+
+
+def test_refused_answer_is_kept_with_its_reason(
+    service: InterviewService, sessions: sessionmaker[Session]
+) -> None:
+    candidate = service.new_candidate()
+    session = service.start(candidate, level="junior", topics=["ml_basics"])
+    question = service.ask_next(session, candidate)
+    assert question is not None
+    result = service.submit_answer(session, candidate, question.id, "   ")
+    assert result.grade is None and result.error is not None and "пустой" in result.error
+    sql = "'; DROP TABLE answers; --"
+    stored = service.submit_answer(session, candidate, question.id, sql)
+    rows = _answers(sessions)
+    assert [r.status for r in rows] == ["rejected", "graded" if stored.grade else "rejected"]
+    assert rows[1].text == sql
+
+
+def test_another_candidate_cannot_touch_a_session(service: InterviewService) -> None:
+    owner, intruder = service.new_candidate(), service.new_candidate()
+    session = service.start(owner, level="middle", topics=["ml_basics"])
+    with pytest.raises(NotFound):
+        service.ask_next(session, intruder)
+    with pytest.raises(NotFound):
+        service.submit_answer(session, intruder, "ml_basics.overfitting_test", GOOD)
+    with pytest.raises(NotFound):
+        service.finish(session, intruder)
+
+
+def test_skipped_question_shows_in_summary_with_recommendation(service: InterviewService) -> None:
+    candidate = service.new_candidate()
+    session = service.start(
+        candidate, level="middle", topics=["trees_ensembles"], planned_questions=1
+    )
+    question = service.ask_next(session, candidate)
+    assert question is not None
+    service.skip(session, candidate, question.id)
+    summary = service.finish(session, candidate)
+    assert summary.results[0].skipped
+    assert summary.weak_topics == ["trees_ensembles"]
+    assert summary.recommendations[0].resources
+
+
+def test_plan_topics_from_vacancy_text(service: InterviewService) -> None:
+    topics = service.plan_topics(
+        "Ищем DS: метрики классификации precision и recall, ROC-кривые", limit=2
+    )
+    assert topics[0] == "metrics_validation"

@@ -1,0 +1,92 @@
+"""The CLI contracts later checks rely on, run as a user runs them: a real process."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINI_BANK
+from tests.grading.test_grader import GOOD, VAGUE
+
+
+def _run(args: list[str], env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, **env_extra)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, env=env, timeout=300
+    )
+
+
+@pytest.fixture(scope="module")
+def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("cli")
+    return {
+        "FEEDBACKFIRST_BANK_DIR": str(MINI_BANK),
+        "FEEDBACKFIRST_LANCEDB_URI": str(root / "lancedb"),
+        "FEEDBACKFIRST_DATABASE_URL": f"sqlite:///{root / 'ff.db'}",
+    }
+
+
+def test_bank_stats_json_contract(cli_env: dict[str, str]) -> None:
+    result = _run(["bank", "stats", "--json"], cli_env)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["questions"] == 4
+    assert set(data) >= {"questions", "by_topic", "by_level"}
+    assert sum(data["by_topic"].values()) == 4
+
+
+def test_bank_validate_and_build(cli_env: dict[str, str], tmp_path: Path) -> None:
+    assert _run(["bank", "validate"], cli_env).returncode == 0
+    broken = tmp_path / "bank"
+    broken.mkdir()
+    (broken / "x.yaml").write_text("- id: bad\n  topic: nope\n", encoding="utf-8")
+    result = _run(["bank", "validate", "--bank-dir", str(broken)], cli_env)
+    assert result.returncode == 1
+    assert "ОШИБКА" in result.stdout
+    built = _run(["bank", "build"], cli_env)
+    assert built.returncode == 0, built.stderr
+    assert "4 вопросов" in built.stdout
+
+
+def test_grade_by_question_id_json_contract(cli_env: dict[str, str]) -> None:
+    good = _run(
+        ["grade", "--question-id", "ml_basics.overfitting_test", "--answer", GOOD, "--json"],
+        cli_env,
+    )
+    vague = _run(
+        ["grade", "--question-id", "ml_basics.overfitting_test", "--answer", VAGUE, "--json"],
+        cli_env,
+    )
+    assert good.returncode == 0, good.stderr
+    good_data, vague_data = json.loads(good.stdout), json.loads(vague.stdout)
+    assert set(good_data) == {"score", "off_topic", "covered_key_points", "feedback"}
+    assert 0 <= vague_data["score"] < good_data["score"] - 3 <= 10
+    assert good_data["off_topic"] is False
+    assert "Оценка" in good_data["feedback"]
+
+
+def test_grade_with_inline_reference_and_key_points(cli_env: dict[str, str]) -> None:
+    args = [
+        "grade",
+        "--question", "Что такое медиана?",
+        "--reference", "Медиана делит упорядоченную выборку пополам и устойчива к выбросам.",
+        "--key-point", "Медиана делит упорядоченную выборку пополам",
+        "--key-point", "Медиана устойчива к выбросам",
+        "--answer", "Медиана — середина отсортированной выборки, выбросы на неё не влияют.",
+        "--json",
+    ]  # fmt: skip
+    result = _run(args, cli_env)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["covered_key_points"] == [0, 1]
+
+
+def test_grade_empty_answer_is_a_clear_error(cli_env: dict[str, str]) -> None:
+    result = _run(
+        ["grade", "--question-id", "ml_basics.overfitting_test", "--answer", " ", "--json"], cli_env
+    )
+    assert result.returncode == 1
+    assert "пустой" in json.loads(result.stdout)["error"]
