@@ -32,6 +32,10 @@ class Neighbours:
     reference_matrix: Vectors
 
 
+# Content words a sentence needs per key point it can state.
+WORDS_PER_POINT = 5
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """Cut-offs on cosine similarity of multilingual-e5-small (its cosines sit in 0.7..1)."""
@@ -116,7 +120,7 @@ def analyse(
     point_vectors = target.key_point_vectors
     if point_vectors is None:
         point_vectors = embedder.embed(target.key_points, kind="query")
-    evidence = _key_points(target.key_points, point_vectors, kept, sentence_vectors, text, t)
+    evidence = _key_points(target.key_points, point_vectors, kept, sentence_vectors, t)
     off_topic = _off_topic(answer_vector, similarity, target.question_id, neighbours, t)
     return Analysis(
         similarity=similarity,
@@ -134,22 +138,34 @@ def _key_points(
     point_vectors: Vectors,
     answer_sentences: list[str],
     sentence_vectors: Vectors,
-    answer_text: str,
     t: Thresholds,
 ) -> list[KeyPointEvidence]:
-    answer_lemmas = set(content_lemmas(answer_text))
+    """Match key points to answer sentences; a short sentence can state only one point."""
+    sentence_lemmas = [set(content_lemmas(s)) for s in answer_sentences]
+    point_lemmas = [set(content_lemmas(p)) for p in points]
     sims = point_vectors @ sentence_vectors.T  # key points x sentences
+    strength = np.zeros(sims.shape)
+    for i, lemmas in enumerate(point_lemmas):
+        for j, said in enumerate(sentence_lemmas):
+            lexical = len(lemmas & said) / len(lemmas) if lemmas else 0.0
+            semantic = _scale(float(sims[i, j]), t.key_point_floor, t.key_point_ceiling)
+            strength[i, j] = 0.7 * semantic + 0.3 * lexical
+    capacity = [max(1, len(said) // WORDS_PER_POINT) for said in sentence_lemmas]
+    assigned: dict[int, int] = {}
+    for flat in np.argsort(-strength, axis=None):
+        i, j = divmod(int(flat), strength.shape[1])
+        if i not in assigned and capacity[j] > 0:
+            assigned[i] = j
+            capacity[j] -= 1
     result = []
     for i, point in enumerate(points):
-        best = int(np.argmax(sims[i]))
-        semantic = _scale(float(sims[i, best]), t.key_point_floor, t.key_point_ceiling)
-        point_lemmas = set(content_lemmas(point))
-        lexical = len(point_lemmas & answer_lemmas) / len(point_lemmas) if point_lemmas else 0.0
-        strength = 0.7 * semantic + 0.3 * lexical
-        covered = strength >= t.covered
+        j = assigned.get(i)
+        # A point left without a sentence of its own keeps half of its best evidence.
+        value = float(strength[i, j]) if j is not None else 0.5 * float(strength[i].max())
+        covered = j is not None and value >= t.covered
         result.append(
             KeyPointEvidence(
-                i, point, strength, covered, answer_sentences[best] if covered else None
+                i, point, value, covered, answer_sentences[j] if covered and j is not None else None
             )
         )
     return result
