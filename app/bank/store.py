@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 
-import lancedb
+# Lance logs "no existing dataset, it will be created" as a warning on every fresh build.
+os.environ.setdefault("LANCEDB_LOG", "error")
+
+import lancedb  # noqa: E402
 import numpy as np
 import pyarrow as pa
 from lancedb.query import LanceVectorQueryBuilder
