@@ -32,8 +32,8 @@ class Neighbours:
     reference_matrix: Vectors
 
 
-# Content words a sentence needs per key point it can state.
-WORDS_PER_POINT = 5
+# Content words a sentence needs per key point it can state (rounded: 3 words state one, 6 two).
+WORDS_PER_POINT = 4
 
 
 @dataclass(frozen=True)
@@ -144,30 +144,31 @@ def _key_points(
     sentence_lemmas = [set(content_lemmas(s)) for s in answer_sentences]
     point_lemmas = [set(content_lemmas(p)) for p in points]
     sims = point_vectors @ sentence_vectors.T  # key points x sentences
-    strength = np.zeros(sims.shape)
+    n_sentences = len(answer_sentences)
+    strength = np.zeros((len(points), n_sentences))
     for i, lemmas in enumerate(point_lemmas):
         for j, said in enumerate(sentence_lemmas):
             lexical = len(lemmas & said) / len(lemmas) if lemmas else 0.0
             semantic = _scale(float(sims[i, j]), t.key_point_floor, t.key_point_ceiling)
             strength[i, j] = 0.7 * semantic + 0.3 * lexical
-    capacity = [max(1, len(said) // WORDS_PER_POINT) for said in sentence_lemmas]
+    capacity = [max(1, (len(said) + 2) // WORDS_PER_POINT) for said in sentence_lemmas]
     assigned: dict[int, int] = {}
     for flat in np.argsort(-strength, axis=None):
-        i, j = divmod(int(flat), strength.shape[1])
-        if i not in assigned and capacity[j] > 0:
-            assigned[i] = j
-            capacity[j] -= 1
+        row, col = divmod(int(flat), n_sentences)
+        if row not in assigned and capacity[col] > 0:
+            assigned[row] = col
+            capacity[col] -= 1
     result = []
     for i, point in enumerate(points):
-        j = assigned.get(i)
-        # A point left without a sentence of its own keeps half of its best evidence.
-        value = float(strength[i, j]) if j is not None else 0.5 * float(strength[i].max())
-        covered = j is not None and value >= t.covered
-        result.append(
-            KeyPointEvidence(
-                i, point, value, covered, answer_sentences[j] if covered and j is not None else None
-            )
-        )
+        chosen = assigned.get(i)
+        if chosen is None:
+            # A point left without a sentence of its own keeps half of its best evidence.
+            result.append(KeyPointEvidence(i, point, 0.5 * float(strength[i].max()), False, None))
+            continue
+        value = float(strength[i, chosen])
+        covered = value >= t.covered
+        sentence = answer_sentences[chosen] if covered else None
+        result.append(KeyPointEvidence(i, point, value, covered, sentence))
     return result
 
 
