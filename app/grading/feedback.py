@@ -93,8 +93,12 @@ def compose_feedback(
             lines.append(f"- {kp.text}{said}")
     if missing:
         lines.append("\n**Чего не хватает**")
+        shown: set[str] = set()
         for kp in missing:
+            lines.append(f"- {kp.text}")
             excerpt = reference_excerpt(target.reference_answer, kp.text)
-            lines.append(f"- {kp.text}\n  _Из эталона:_ «{excerpt}»")
+            if excerpt not in shown:  # one reference sentence often states two points
+                shown.add(excerpt)
+                lines.append(f"  - _Из эталона:_ «{excerpt}»")
     lines.append(f"\n**Как улучшить.** {_suggestion(analysis, missing)}")
     return "\n".join(lines)
