@@ -7,18 +7,25 @@ from collections import defaultdict
 
 from app.bank.schema import Question
 from app.bank.store import QuestionStore
+from app.interview.lexicon import topic_mentions
 from app.interview.topics import TOPIC_QUERIES
 
 LEVEL_ORDER = ("junior", "middle", "senior")
+LEXICON_WEIGHT = 1.0
 
 
 def topics_for_text(store: QuestionStore, text: str, limit: int = 4) -> list[str]:
-    """Topics a vacancy or wish-list text talks about, by retrieval over the bank."""
+    """Topics a vacancy or wish-list text talks about: retrieval over the bank plus named terms."""
     hits = store.search(text, limit=40)
     weights: dict[str, float] = defaultdict(float)
     for rank, hit in enumerate(hits):
         weights[hit.question.topic] += hit.similarity / (1.0 + 0.1 * rank)
-    ranked = sorted(weights, key=lambda topic: -weights[topic])
+    top = max(weights.values(), default=1.0)
+    scores = {topic: weight / top for topic, weight in weights.items()}
+    # A topic named outright ("SQL", "A/B-тесты") outweighs what retrieval alone suggests.
+    for topic, count in topic_mentions(text).items():
+        scores[topic] = scores.get(topic, 0.0) + LEXICON_WEIGHT * min(count, 2)
+    ranked = sorted(scores, key=lambda topic: -scores[topic])
     return ranked[:limit]
 
 
