@@ -101,7 +101,8 @@ def analyse(
     t = thresholds or Thresholds()
     all_sentences = sentences(answer) or [answer]
     injections = [s for s in all_sentences if is_injection(s)]
-    kept = [s for s in all_sentences if s not in injections]
+    # Repeated sentences add no evidence; embedding each once also bounds the work.
+    kept = list(dict.fromkeys(s for s in all_sentences if s not in injections))
     word_count = len(content_lemmas(" ".join(kept)))
     if not kept:
         empty = [
