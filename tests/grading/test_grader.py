@@ -124,3 +124,10 @@ def test_reference_given_inline_is_graded_without_the_bank(embedder: Embedder) -
     )
     bad = grader.grade(inline, "Медиана — это сумма всех значений.")
     assert good.score > bad.score + 2
+
+
+def test_repeating_a_sentence_earns_nothing_more(grader: Grader, target: GradingTarget) -> None:
+    once = grader.grade(target, VAGUE)
+    repeated = grader.grade(target, " ".join([VAGUE] * 40))
+    assert repeated.score <= once.score
+    assert repeated.analysis.sentences == once.analysis.sentences
