@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,7 +61,3 @@ def _short(exc: ValidationError) -> str:
     return "; ".join(
         f"{'.'.join(str(p) for p in err['loc']) or 'вопрос'}: {err['msg']}" for err in exc.errors()
     )
-
-
-def by_id(questions: Iterable[Question]) -> dict[str, Question]:
-    return {q.id: q for q in questions}

@@ -252,15 +252,3 @@ def _where(topics: list[str] | None, levels: list[str] | None, exclude: list[str
 
 def _sql_list(values: list[str]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
-
-
-def index_summary(uri: str) -> dict[str, object]:
-    """Row count and embedding info of a built index, for `bank stats`."""
-    table = lancedb.connect(uri).open_table(QUESTIONS_TABLE)
-    info = IndexInfo.from_metadata(table.schema.metadata)
-    return {
-        "rows": table.count_rows(),
-        "model_id": info.model_id,
-        "backend": info.backend,
-        "dim": info.dim,
-    }

@@ -140,9 +140,6 @@ class InterviewService:
             )
             return question
 
-    def question(self, question_id: str) -> Question:
-        return self._store.get(question_id)
-
     def skip(self, session_id: str, candidate_id: str, question_id: str) -> None:
         with self._sessions.begin() as db:
             session = self._session(db, session_id, candidate_id)
