@@ -8,11 +8,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.bank.build import ensure_bank
-from app.bank.store import QuestionStore
+from app.bank.store import QuestionStore, index_exists
 from app.config import Settings
 from app.grading.analysis import Neighbours
 from app.grading.grader import Grader
 from app.interview.service import InterviewService
+from app.nlp.cache import CachedEmbedder
 from app.nlp.embedder import Embedder, build_embedder
 from app.storage.db import make_engine, make_sessionmaker, upgrade
 
@@ -40,9 +41,25 @@ def build_grader(settings: Settings, embedder: Embedder, store: QuestionStore) -
     return Grader(embedder, neighbours_of(store), max_answer_chars=settings.max_answer_chars)
 
 
+def bank_embedder(settings: Settings, embedder: Embedder) -> CachedEmbedder:
+    """The embedder for bank texts: cached on disk, never used for candidates' answers."""
+    return CachedEmbedder(embedder, settings.embedding_cache)
+
+
+def prepare_bank(settings: Settings, embedder: Embedder) -> bool:
+    """Build the served bank from the curated YAML if it is missing; True when it was built."""
+    if index_exists(settings.lancedb_uri):
+        return False
+    cached = bank_embedder(settings, embedder)
+    try:
+        return ensure_bank(settings.bank_dir, settings.lancedb_uri, cached)
+    finally:
+        cached.close()
+
+
 def open_store(settings: Settings, embedder: Embedder) -> QuestionStore:
     """The served bank; built from the curated YAML first if it is missing."""
-    ensure_bank(settings.bank_dir, settings.lancedb_uri, embedder)
+    prepare_bank(settings, embedder)
     return QuestionStore(settings.lancedb_uri, embedder)
 
 

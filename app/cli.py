@@ -31,16 +31,19 @@ def bank_build(
 ) -> None:
     """Validate the curated bank and (re)build its LanceDB index."""
     from app.bank.build import BankInvalid, build_bank
+    from app.bootstrap import bank_embedder
     from app.nlp.embedder import build_embedder
 
     settings = Settings()
-    embedder = build_embedder(settings)
+    embedder = bank_embedder(settings, build_embedder(settings))
     try:
         count = build_bank(bank_dir or settings.bank_dir, settings.lancedb_uri, embedder)
     except BankInvalid as exc:
         for line in exc.report.errors:
             typer.echo(f"ОШИБКА {line}", err=True)
         raise typer.Exit(1) from exc
+    finally:
+        embedder.close()
     typer.echo(
         f"Индекс собран: {count} вопросов, модель {embedder.model_id} "
         f"({embedder.backend}, {embedder.dim}), {settings.lancedb_uri}"
@@ -50,13 +53,27 @@ def bank_build(
 @bank_cli.command("validate")
 def bank_validate(
     bank_dir: Annotated[Path | None, typer.Option(help="Папка с YAML банка.")] = None,
+    fast: Annotated[
+        bool, typer.Option("--fast", help="Только схема и структура, без эмбеддингов.")
+    ] = False,
 ) -> None:
     """Check the bank; exits non-zero when there are errors."""
+    from app.bank.build import check_bank
     from app.bank.loader import load_bank
     from app.bank.validate import validate_bank
+    from app.bootstrap import bank_embedder
+    from app.nlp.embedder import build_embedder
 
-    loaded = load_bank(bank_dir or Settings().bank_dir)
-    report = validate_bank(loaded)
+    settings = Settings()
+    loaded = load_bank(bank_dir or settings.bank_dir)
+    if fast:
+        report = validate_bank(loaded)
+    else:
+        embedder = bank_embedder(settings, build_embedder(settings))
+        try:
+            report = check_bank(loaded, embedder)
+        finally:
+            embedder.close()
     for line in report.errors:
         typer.echo(f"ОШИБКА {line}")
     for line in report.warnings:
@@ -151,12 +168,12 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Порт.")] = None,
 ) -> None:
     """Prepare the bank and the database, then run the Chainlit chat."""
-    from app.bank.build import ensure_bank
+    from app.bootstrap import prepare_bank
     from app.nlp.embedder import build_embedder
     from app.storage.db import upgrade
 
     settings = Settings()
-    if ensure_bank(settings.bank_dir, settings.lancedb_uri, build_embedder(settings)):
+    if prepare_bank(settings, build_embedder(settings)):
         typer.echo("Банк вопросов собран.")
     upgrade(settings.database_url)
     env = dict(os.environ, CHAINLIT_APP_ROOT=str(PROJECT_ROOT))

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     # any other model id or a local path goes through sentence-transformers.
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     embedding_backend: str = "auto"
+    # Vectors of bank texts (never answers), so rebuilds and revalidation embed only changes.
+    embedding_cache: Path = VAR_DIR / "embedding-cache.sqlite"
 
     llm_base_url: str | None = None
     llm_model: str | None = None

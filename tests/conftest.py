@@ -45,6 +45,7 @@ def settings(tmp_path: Path, mini_index: str) -> Settings:
         database_url=f"sqlite:///{tmp_path / 'ff.db'}",
         lancedb_uri=mini_index,
         bank_dir=MINI_BANK,
+        embedding_cache=tmp_path / "embedding-cache.sqlite",
         _env_file=None,  # type: ignore[call-arg]
     )
 

@@ -25,6 +25,7 @@ def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return {
         "FEEDBACKFIRST_BANK_DIR": str(MINI_BANK),
         "FEEDBACKFIRST_LANCEDB_URI": str(root / "lancedb"),
+        "FEEDBACKFIRST_EMBEDDING_CACHE": str(root / "embedding-cache.sqlite"),
         "FEEDBACKFIRST_DATABASE_URL": f"sqlite:///{root / 'ff.db'}",
     }
 

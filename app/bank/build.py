@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.bank.loader import load_bank
+from app.bank.loader import LoadResult, load_bank
+from app.bank.quality import check_semantics
 from app.bank.store import build_index, index_exists
 from app.bank.validate import Report, validate_bank
 from app.nlp.embedder import Embedder
@@ -16,10 +17,17 @@ class BankInvalid(Exception):
         self.report = report
 
 
+def check_bank(loaded: LoadResult, embedder: Embedder) -> Report:
+    """Every check the bank must pass: schema and structure, then the ones needing embeddings."""
+    report = validate_bank(loaded)
+    semantic = check_semantics(loaded.questions, embedder)
+    return Report(report.errors + semantic.errors, report.warnings + semantic.warnings)
+
+
 def build_bank(bank_dir: Path, lancedb_uri: str, embedder: Embedder) -> int:
     """Validate the bank and write it to LanceDB; returns the number of questions served."""
     loaded = load_bank(bank_dir)
-    report = validate_bank(loaded)
+    report = check_bank(loaded, embedder)
     if not report.ok:
         raise BankInvalid(report)
     return build_index(loaded.questions, embedder, lancedb_uri)

@@ -7,10 +7,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from app.bank.loader import LoadResult
-from app.bank.schema import TOPICS
+from app.bank.schema import TOPICS, Level, Question
 
 MIN_REFERENCE_WORDS = 80
 MAX_REFERENCE_WORDS = 250
+MAX_KEY_POINT_WORDS = 16
 
 
 @dataclass
@@ -47,9 +48,36 @@ def validate_bank(loaded: LoadResult) -> Report:
                 report.errors.append(f"{q.id}: follow-up ссылается на сам вопрос")
         if len(set(q.key_points)) != len(q.key_points):
             report.errors.append(f"{q.id}: ключевые пункты повторяются")
-    present = {q.topic for q in questions}
-    report.warnings += [f"тема {t} без вопросов" for t in TOPICS if t not in present]
+        report.errors += [
+            f"{q.id}: ключевой пункт длиннее {MAX_KEY_POINT_WORDS} слов, он не атомарен: «{p}»"
+            for p in q.key_points
+            if word_count(p) > MAX_KEY_POINT_WORDS
+        ]
+        report.errors += _resource_errors(q)
+    for topic in TOPICS:
+        levels = {q.level for q in questions if q.topic == topic}
+        if not levels:
+            report.warnings.append(f"тема {topic} без вопросов")
+        elif missing := [lv.value for lv in Level if lv not in levels]:
+            report.warnings.append(f"тема {topic}: нет уровней {', '.join(missing)}")
     return report
+
+
+def _resource_errors(q: Question) -> list[str]:
+    if not q.resources:
+        return [f"{q.id}: нужен хотя бы один материал для изучения"]
+    errors = []
+    urls = [str(r.url) for r in q.resources]
+    if len(set(urls)) != len(urls):
+        errors.append(f"{q.id}: материалы повторяются")
+    for resource in q.resources:
+        if resource.url.scheme != "https":
+            errors.append(f"{q.id}: ссылка не https: {resource.url}")
+        if not resource.url.host or "." not in resource.url.host:
+            errors.append(f"{q.id}: у ссылки нет домена: {resource.url}")
+        if resource.title.strip().startswith("http"):
+            errors.append(f"{q.id}: у материала нет названия: {resource.url}")
+    return errors
 
 
 def stats(loaded: LoadResult) -> dict[str, object]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from app.grading.guard import is_injection
 from app.nlp.embedder import Embedder, Vectors
@@ -134,6 +135,27 @@ def analyse(
     )
 
 
+def key_point_strengths(
+    points: list[str],
+    point_vectors: Vectors,
+    text_sentences: list[str],
+    sentence_vectors: Vectors,
+    thresholds: Thresholds | None = None,
+) -> npt.NDArray[np.float64]:
+    """How strongly each sentence states each key point (points x sentences, 0..1)."""
+    t = thresholds or Thresholds()
+    sentence_lemmas = [set(content_lemmas(s)) for s in text_sentences]
+    point_lemmas = [set(content_lemmas(p)) for p in points]
+    sims = point_vectors @ sentence_vectors.T
+    strength = np.zeros((len(points), len(text_sentences)))
+    for i, lemmas in enumerate(point_lemmas):
+        for j, said in enumerate(sentence_lemmas):
+            lexical = len(lemmas & said) / len(lemmas) if lemmas else 0.0
+            semantic = _scale(float(sims[i, j]), t.key_point_floor, t.key_point_ceiling)
+            strength[i, j] = 0.7 * semantic + 0.3 * lexical
+    return strength
+
+
 def _key_points(
     points: list[str],
     point_vectors: Vectors,
@@ -143,15 +165,8 @@ def _key_points(
 ) -> list[KeyPointEvidence]:
     """Match key points to answer sentences; a short sentence can state only one point."""
     sentence_lemmas = [set(content_lemmas(s)) for s in answer_sentences]
-    point_lemmas = [set(content_lemmas(p)) for p in points]
-    sims = point_vectors @ sentence_vectors.T  # key points x sentences
+    strength = key_point_strengths(points, point_vectors, answer_sentences, sentence_vectors, t)
     n_sentences = len(answer_sentences)
-    strength = np.zeros((len(points), n_sentences))
-    for i, lemmas in enumerate(point_lemmas):
-        for j, said in enumerate(sentence_lemmas):
-            lexical = len(lemmas & said) / len(lemmas) if lemmas else 0.0
-            semantic = _scale(float(sims[i, j]), t.key_point_floor, t.key_point_ceiling)
-            strength[i, j] = 0.7 * semantic + 0.3 * lexical
     capacity = [max(1, (len(said) + 2) // WORDS_PER_POINT) for said in sentence_lemmas]
     assigned: dict[int, int] = {}
     for flat in np.argsort(-strength, axis=None):

@@ -79,3 +79,26 @@ def test_stats_count_by_topic_level_role() -> None:
         "deep_learning": 1,
     }
     assert data["by_level"] == {"junior": 2, "middle": 2}
+
+
+def test_validate_checks_resources_and_atomic_key_points(tmp_path: Path) -> None:
+    raw = _raw() | {
+        "resources": [
+            {"title": "Заметка", "url": "http://example.org/notes"},
+            {"title": "https://example.org/a", "url": "https://example.org/a"},
+        ],
+        "key_points": [*_raw()["key_points"][:4], " ".join(["слово"] * 20)],
+    }
+    bare = _raw() | {"id": "ml_basics.no_resources", "resources": []}
+    (tmp_path / "x.yaml").write_text(yaml.safe_dump([raw, bare], allow_unicode=True), "utf-8")
+    errors = validate_bank(load_bank(tmp_path)).errors
+    assert any("не https" in e for e in errors)
+    assert any("нет названия" in e for e in errors)
+    assert any("не атомарен" in e for e in errors)
+    assert "ml_basics.no_resources: нужен хотя бы один материал для изучения" in errors
+
+
+def test_validate_warns_about_topics_without_a_level() -> None:
+    warnings = validate_bank(load_bank(MINI_BANK)).warnings
+    assert "тема ml_basics: нет уровней middle, senior" in warnings
+    assert "тема nlp без вопросов" in warnings

@@ -62,6 +62,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         os.environ,
         FEEDBACKFIRST_BANK_DIR=str(MINI_BANK),
         FEEDBACKFIRST_LANCEDB_URI=str(root / "lancedb"),
+        FEEDBACKFIRST_EMBEDDING_CACHE=str(root / "embedding-cache.sqlite"),
         FEEDBACKFIRST_DATABASE_URL=f"sqlite:///{db_path}",
         FEEDBACKFIRST_QUESTIONS_PER_SESSION="3",
     )
