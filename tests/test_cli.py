@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import MINI_BANK
 from tests.grading.test_grader import GOOD, VAGUE
@@ -91,3 +92,20 @@ def test_grade_empty_answer_is_a_clear_error(cli_env: dict[str, str]) -> None:
     )
     assert result.returncode == 1
     assert "пустой" in json.loads(result.stdout)["error"]
+
+
+def test_bank_validate_reports_near_duplicate_pairs(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    raw = yaml.safe_load((MINI_BANK / "mini.yaml").read_text(encoding="utf-8"))
+    twin = dict(raw[0], id="ml_basics.overfitting_twin")
+    twin["question"] = "Что такое переобучение модели и как с ним бороться?"
+    (tmp_path / "bank.yaml").write_text(yaml.safe_dump([*raw, twin], allow_unicode=True), "utf-8")
+    result = _run(["bank", "validate", "--bank-dir", str(tmp_path)], cli_env)
+    assert result.returncode == 1
+    assert (
+        "ОШИБКА ml_basics.overfitting_test ~ ml_basics.overfitting_twin: почти дубликаты"
+        in result.stdout
+    )
+    fast = _run(["bank", "validate", "--fast", "--bank-dir", str(tmp_path)], cli_env)
+    assert fast.returncode == 0, fast.stdout

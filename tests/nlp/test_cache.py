@@ -21,7 +21,9 @@ def test_second_call_is_served_from_disk_with_equal_vectors(
     cached = again.embed([TEXTS[1], TEXTS[0], TEXTS[1]], kind="query")
     assert (again.hits, again.misses) == (3, 0)
     np.testing.assert_allclose(cached, computed[[1, 0, 1]], atol=1e-6)
-    np.testing.assert_allclose(cached, embedder.embed([TEXTS[1], TEXTS[0], TEXTS[1]], "query"), atol=1e-5)
+    np.testing.assert_allclose(
+        cached, embedder.embed([TEXTS[1], TEXTS[0], TEXTS[1]], "query"), atol=1e-5
+    )
 
 
 def test_query_and_passage_vectors_are_cached_apart(embedder: Embedder, tmp_path: Path) -> None:
