@@ -37,8 +37,10 @@ def neighbours_of(store: QuestionStore) -> Neighbours:
     )
 
 
-def build_grader(settings: Settings, embedder: Embedder, store: QuestionStore) -> Grader:
-    return Grader(embedder, neighbours_of(store), max_answer_chars=settings.max_answer_chars)
+def build_grader(
+    settings: Settings, embedder: Embedder, neighbours: Neighbours | None = None
+) -> Grader:
+    return Grader(embedder, neighbours, max_answer_chars=settings.max_answer_chars)
 
 
 def bank_embedder(settings: Settings, embedder: Embedder) -> CachedEmbedder:
@@ -69,6 +71,6 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
-    grader = build_grader(settings, embedder, store)
+    grader = build_grader(settings, embedder, neighbours_of(store))
     interview = InterviewService(store, grader, sessions)
     return Services(settings, embedder, store, grader, engine, sessions, interview)

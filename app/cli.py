@@ -15,8 +15,12 @@ from app.config import PROJECT_ROOT, Settings
 cli = typer.Typer(help="FeedbackFirst: тренажёр ML-собеседований.", no_args_is_help=True)
 bank_cli = typer.Typer(help="Банк вопросов: сборка, проверка, статистика.", no_args_is_help=True)
 db_cli = typer.Typer(help="База данных: миграции.", no_args_is_help=True)
+eval_cli = typer.Typer(
+    help="Оценка качества: грейдер на размеченных ответах.", no_args_is_help=True
+)
 cli.add_typer(bank_cli, name="bank")
 cli.add_typer(db_cli, name="db")
+cli.add_typer(eval_cli, name="eval")
 
 CHAT_SCRIPT = PROJECT_ROOT / "app" / "chat" / "main.py"
 
@@ -118,10 +122,10 @@ def grade(
     as_json: Annotated[bool, typer.Option("--json", help="Вывести JSON.")] = False,
 ) -> None:
     """Grade one answer against a bank question or a given reference."""
-    from app.bootstrap import build_grader, open_store
+    from app.bootstrap import build_grader, neighbours_of, open_store
     from app.errors import FeedbackFirstError
     from app.grading.analysis import GradingTarget
-    from app.interview.service import grading_target
+    from app.grading.targets import target_for_question
     from app.nlp.embedder import build_embedder
 
     if answer == "-":
@@ -134,13 +138,13 @@ def grade(
     try:
         store = open_store(settings, embedder)
         if question_id is not None:
-            target = grading_target(store.get(question_id), store)
+            target = target_for_question(store.get(question_id), store)
         else:
             assert question is not None and reference is not None  # noqa: S101 - checked above
             target = GradingTarget(question, reference, list(key_point or []))
             if not target.key_points:
                 target = GradingTarget(question, reference, [reference])
-        result = build_grader(settings, embedder, store).grade(target, answer)
+        result = build_grader(settings, embedder, neighbours_of(store)).grade(target, answer)
     except FeedbackFirstError as exc:
         if as_json:
             _print_json({"error": exc.user_message})
@@ -160,6 +164,50 @@ def db_upgrade(revision: str = "head") -> None:
 
     upgrade(Settings().database_url, revision)
     typer.echo("База данных обновлена.")
+
+
+@eval_cli.command("grading")
+def eval_grading(
+    dataset: Annotated[Path, typer.Argument(help="JSONL с оценёнными экспертом ответами.")],
+    output: Annotated[Path, typer.Option(help="Куда записать метрики (JSON).")],
+    predictions: Annotated[Path, typer.Option(help="Куда записать предсказания (JSONL).")],
+) -> None:
+    """Grade every answer of a dataset and compare with the expert grades."""
+    from app.bootstrap import build_grader, open_store
+    from app.errors import FeedbackFirstError
+    from app.grading.dataset import file_sha256, load_dataset
+    from app.grading.evaluate import build_targets, judge, predict
+    from app.grading.scoring import GRADER_VERSION
+    from app.nlp.embedder import build_embedder
+
+    settings = Settings()
+    embedder = build_embedder(settings)
+    try:
+        rows = load_dataset(dataset)
+        store = open_store(settings, embedder)
+    except FeedbackFirstError as exc:
+        typer.echo(exc.user_message, err=True)
+        raise typer.Exit(1) from exc
+    targets = build_targets(rows, embedder, store)
+    grader = build_grader(settings, embedder, targets.neighbours)
+    predicted = predict(rows, targets, grader)
+    metrics = judge(rows, predicted) | {
+        "grader_version": GRADER_VERSION,
+        "embedding_model": embedder.model_id,
+        "dataset_sha256": file_sha256(dataset),
+        "questions": len(targets.by_question),
+        "questions_from_bank": targets.from_bank,
+    }
+    predictions.parent.mkdir(parents=True, exist_ok=True)
+    with predictions.open("w", encoding="utf-8") as out:
+        for p in predicted:
+            out.write(json.dumps(p.to_json(), ensure_ascii=False) + "\n")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+    typer.echo(
+        f"n={metrics['n']} spearman={metrics['spearman']} pearson={metrics['pearson']} "
+        f"mae={metrics['mae']} -> {output}"
+    )
 
 
 @cli.command("serve")

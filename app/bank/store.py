@@ -22,6 +22,10 @@ from app.nlp.embedder import Embedder, Vectors
 
 QUESTIONS_TABLE = "questions"
 KEY_POINTS_TABLE = "key_points"
+MISTAKES_TABLE = "mistakes"
+TABLES = (QUESTIONS_TABLE, KEY_POINTS_TABLE, MISTAKES_TABLE)
+# Bumped whenever tables or vectors change meaning; an older index must be rebuilt.
+INDEX_FORMAT = "2"
 
 
 @dataclass(frozen=True)
@@ -31,12 +35,14 @@ class IndexInfo:
     model_id: str
     backend: str
     dim: int
+    index_format: str = INDEX_FORMAT
 
     def to_metadata(self) -> dict[bytes, bytes]:
         return {
             b"embedding_model_id": self.model_id.encode(),
             b"embedding_backend": self.backend.encode(),
             b"embedding_dim": str(self.dim).encode(),
+            b"index_format": self.index_format.encode(),
             b"built_at": datetime.now(UTC).isoformat().encode(),
         }
 
@@ -47,6 +53,7 @@ class IndexInfo:
             model_id=meta.get(b"embedding_model_id", b"?").decode(),
             backend=meta.get(b"embedding_backend", b"?").decode(),
             dim=int(meta.get(b"embedding_dim", b"0")),
+            index_format=meta.get(b"index_format", b"1").decode(),
         )
 
     @classmethod
@@ -121,28 +128,40 @@ def build_index(questions: list[Question], embedder: Embedder, uri: str) -> int:
         schema=questions_schema,
     )
     points = [(q.id, i, text) for q in served for i, text in enumerate(q.key_points)]
-    point_vectors = embedder.embed([text for _, _, text in points], kind="query")
-    key_points = pa.table(
+    # A misconception is stored as its wrong statement (even idx) and its correction (odd idx).
+    mistakes = [
+        (q.id, 2 * i + j, text)
+        for q in served
+        for i, m in enumerate(q.misconceptions)
+        for j, text in enumerate((m.wrong, m.correction))
+    ]
+    db = lancedb.connect(uri)
+    db.create_table(QUESTIONS_TABLE, data=table, mode="overwrite")
+    for name, rows in ((KEY_POINTS_TABLE, points), (MISTAKES_TABLE, mistakes)):
+        db.create_table(name, data=_texts_table(rows, embedder, info), mode="overwrite")
+    return len(served)
+
+
+def _texts_table(rows: list[tuple[str, int, str]], embedder: Embedder, info: IndexInfo) -> pa.Table:
+    """Short texts of the questions (key points, misconceptions), one vector each."""
+    vectors = embedder.embed([text for _, _, text in rows], kind="query")
+    return pa.table(
         [
-            pa.array([qid for qid, _, _ in points]),
-            pa.array([i for _, i, _ in points], pa.int32()),
-            pa.array([text for _, _, text in points]),
-            _vectors(point_vectors, dim),
+            pa.array([qid for qid, _, _ in rows], pa.string()),
+            pa.array([i for _, i, _ in rows], pa.int32()),
+            pa.array([text for _, _, text in rows], pa.string()),
+            _vectors(vectors.reshape(len(rows), info.dim), info.dim),
         ],
         schema=pa.schema(
             [
                 ("question_id", pa.string()),
                 ("idx", pa.int32()),
                 ("text", pa.string()),
-                ("vector", _vector_type(dim)),
+                ("vector", _vector_type(info.dim)),
             ],
             metadata=info.to_metadata(),
         ),
     )
-    db = lancedb.connect(uri)
-    db.create_table(QUESTIONS_TABLE, data=table, mode="overwrite")
-    db.create_table(KEY_POINTS_TABLE, data=key_points, mode="overwrite")
-    return len(served)
 
 
 def index_exists(uri: str) -> bool:
@@ -150,7 +169,7 @@ def index_exists(uri: str) -> bool:
         tables = lancedb.connect(uri).list_tables().tables
     except (OSError, ValueError):
         return False
-    return QUESTIONS_TABLE in tables and KEY_POINTS_TABLE in tables
+    return all(name in tables for name in TABLES)
 
 
 class QuestionStore:
@@ -185,10 +204,9 @@ class QuestionStore:
         column = self._rows.column("reference_vector").combine_chunks()
         return np.asarray(column.flatten(), dtype=np.float32).reshape(-1, self.info.dim)
 
-    @cached_property
-    def _key_point_vectors(self) -> dict[str, Vectors]:
+    def _grouped_vectors(self, table: str) -> dict[str, Vectors]:
         rows = (
-            self._db.open_table(KEY_POINTS_TABLE)
+            self._db.open_table(table)
             .to_arrow()
             .sort_by([("question_id", "ascending"), ("idx", "ascending")])
         )
@@ -199,6 +217,14 @@ class QuestionStore:
         for row, qid in enumerate(ids):
             grouped.setdefault(qid, []).append(row)
         return {qid: matrix[rows_of] for qid, rows_of in grouped.items()}
+
+    @cached_property
+    def _key_point_vectors(self) -> dict[str, Vectors]:
+        return self._grouped_vectors(KEY_POINTS_TABLE)
+
+    @cached_property
+    def _mistake_vectors(self) -> dict[str, Vectors]:
+        return self._grouped_vectors(MISTAKES_TABLE)
 
     def __len__(self) -> int:
         return len(self.questions)
@@ -217,6 +243,14 @@ class QuestionStore:
     def key_point_vectors(self, question_id: str) -> Vectors:
         self.get(question_id)
         return self._key_point_vectors[question_id]
+
+    def mistake_vectors(self, question_id: str) -> Vectors | None:
+        """Wrong statements then corrections (see GradingTarget); None without misconceptions."""
+        self.get(question_id)
+        interleaved = self._mistake_vectors.get(question_id)
+        if interleaved is None:
+            return None
+        return np.vstack([interleaved[0::2], interleaved[1::2]])
 
     def search(
         self,

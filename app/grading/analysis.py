@@ -13,6 +13,14 @@ from app.nlp.text import content_lemmas, sentences
 
 
 @dataclass(frozen=True)
+class KnownMistake:
+    """A misconception of the bank: the wrong statement and its correction."""
+
+    wrong: str
+    correction: str
+
+
+@dataclass(frozen=True)
 class GradingTarget:
     """What an answer is graded against; vectors are taken from the index when it has them."""
 
@@ -22,6 +30,9 @@ class GradingTarget:
     question_id: str | None = None
     reference_vector: Vectors | None = None
     key_point_vectors: Vectors | None = None
+    mistakes: tuple[KnownMistake, ...] = ()
+    # Rows: every wrong statement, then every correction, in `mistakes` order.
+    mistake_vectors: Vectors | None = None
 
 
 @dataclass(frozen=True)

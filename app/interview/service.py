@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.bank.schema import Question, Resource
 from app.bank.store import QuestionStore
 from app.errors import InvalidAnswer, NotFound
-from app.grading.analysis import GradingTarget
 from app.grading.grader import Grade, Grader
+from app.grading.targets import target_for_question
 from app.interview.selection import next_question, topics_for_text
 from app.storage import models
 
@@ -53,17 +53,6 @@ class Summary:
     average: float | None
     weak_topics: list[str]
     recommendations: list[Recommendation] = field(default_factory=list)
-
-
-def grading_target(question: Question, store: QuestionStore) -> GradingTarget:
-    return GradingTarget(
-        question=question.question,
-        reference_answer=question.reference_answer,
-        key_points=question.key_points,
-        question_id=question.id,
-        reference_vector=store.reference_vector(question.id),
-        key_point_vectors=store.key_point_vectors(question.id),
-    )
 
 
 class InterviewService:
@@ -171,7 +160,7 @@ class InterviewService:
             answer_id, attempt = answer.id, answer.attempt
 
         try:
-            grade = self._grader.grade(grading_target(question, self._store), text)
+            grade = self._grader.grade(target_for_question(question, self._store), text)
         except InvalidAnswer as exc:
             self._mark(answer_id, "rejected", exc.user_message)
             return SubmitResult(answer_id, attempt, None, exc.user_message)

@@ -5,7 +5,7 @@ from app.bootstrap import neighbours_of
 from app.errors import InvalidAnswer
 from app.grading.analysis import GradingTarget
 from app.grading.grader import Grader
-from app.interview.service import grading_target
+from app.grading.targets import target_for_question
 from app.nlp.embedder import Embedder
 
 GOOD = (
@@ -29,7 +29,7 @@ def grader(embedder: Embedder, store: QuestionStore) -> Grader:
 
 @pytest.fixture(scope="module")
 def target(store: QuestionStore) -> GradingTarget:
-    return grading_target(store.get("ml_basics.overfitting_test"), store)
+    return target_for_question(store.get("ml_basics.overfitting_test"), store)
 
 
 def test_complete_answer_scores_clearly_above_vague_one(

@@ -1,0 +1,117 @@
+"""Grade a dataset of expert-graded answers and measure agreement with the experts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from app.bank.store import QuestionStore
+from app.errors import InvalidAnswer
+from app.grading.analysis import GradingTarget, Neighbours
+from app.grading.dataset import GradedAnswer
+from app.grading.grader import Grader
+from app.grading.metrics import Judged, agreement
+from app.grading.targets import key_points_from_reference, target_for_question
+from app.nlp.embedder import Embedder
+
+
+@dataclass(frozen=True)
+class Prediction:
+    id: str
+    score: float
+    off_topic: bool
+    covered_key_points: list[int]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "score": self.score,
+            "off_topic": self.off_topic,
+            "covered_key_points": self.covered_key_points,
+        }
+
+
+@dataclass(frozen=True)
+class EvaluationTargets:
+    """A grading target per distinct question of the dataset, and who its neighbours are."""
+
+    by_question: dict[str, GradingTarget]
+    neighbours: Neighbours
+    from_bank: int
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def build_targets(
+    rows: list[GradedAnswer], embedder: Embedder, store: QuestionStore | None
+) -> EvaluationTargets:
+    """Bank questions keep their stored material; others use the row's reference and key points.
+
+    Neighbours for off-topic checks are the bank's references plus every other reference of the
+    dataset, so an answer to another question of the dataset is recognised too.
+    """
+    bank = {_normalise(q.question): q for q in store.questions} if store else {}
+    by_question: dict[str, GradingTarget] = {}
+    own: dict[str, GradingTarget] = {}
+    for row in rows:
+        key = _normalise(row.question)
+        if key in by_question or key in own:
+            continue
+        question = bank.get(key)
+        if question is not None and store is not None:
+            by_question[key] = target_for_question(question, store)
+        else:
+            own[key] = GradingTarget(
+                question=row.question,
+                reference_answer=row.reference_answer,
+                key_points=row.key_points or key_points_from_reference(row.reference_answer),
+                question_id=f"dataset:{len(own)}",
+            )
+    ids = [q.id for q in store.questions] if store else []
+    questions = [q.question for q in store.questions] if store else []
+    matrix = store.reference_matrix if store else np.zeros((0, embedder.dim), np.float32)
+    if own:
+        vectors = embedder.embed([t.reference_answer for t in own.values()], kind="query")
+        for (key, target), vector in zip(list(own.items()), vectors, strict=True):
+            by_question[key] = replace(target, reference_vector=vector)
+            ids.append(target.question_id or key)
+            questions.append(target.question)
+        matrix = np.vstack([matrix, vectors])
+    from_bank = len(by_question) - len(own)
+    return EvaluationTargets(by_question, Neighbours(ids, questions, matrix), from_bank)
+
+
+def predict(
+    rows: list[GradedAnswer], targets: EvaluationTargets, grader: Grader
+) -> list[Prediction]:
+    predictions = []
+    for row in rows:
+        target = targets.by_question[_normalise(row.question)]
+        try:
+            grade = grader.grade(target, row.answer)
+        except InvalidAnswer:
+            predictions.append(Prediction(row.id, 0.0, False, []))
+            continue
+        predictions.append(
+            Prediction(row.id, grade.score, grade.off_topic, grade.covered_key_points)
+        )
+    return predictions
+
+
+def judge(rows: list[GradedAnswer], predictions: list[Prediction]) -> dict[str, object]:
+    judged = [
+        Judged(
+            expert=row.expert_score,
+            predicted=p.score,
+            kind=row.kind,
+            expert_off_topic=row.off_topic,
+            predicted_off_topic=p.off_topic,
+            expert_points=row.covered_key_points,
+            predicted_points=p.covered_key_points,
+        )
+        for row, p in zip(rows, predictions, strict=True)
+    ]
+    return agreement(judged)
