@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.bank.build import ensure_bank
 from app.bank.store import QuestionStore, index_exists
 from app.config import Settings
-from app.grading.analysis import Neighbours
 from app.grading.grader import Grader
+from app.grading.types import Neighbours
 from app.interview.service import InterviewService
 from app.nlp.cache import CachedEmbedder
 from app.nlp.embedder import Embedder, build_embedder

@@ -124,8 +124,8 @@ def grade(
     """Grade one answer against a bank question or a given reference."""
     from app.bootstrap import build_grader, neighbours_of, open_store
     from app.errors import FeedbackFirstError
-    from app.grading.analysis import GradingTarget
     from app.grading.targets import target_for_question
+    from app.grading.types import GradingTarget
     from app.nlp.embedder import build_embedder
 
     if answer == "-":

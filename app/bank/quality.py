@@ -8,7 +8,8 @@ import numpy as np
 
 from app.bank.schema import Question
 from app.bank.validate import Report
-from app.grading.analysis import Thresholds, key_point_strengths
+from app.grading.analysis import key_point_strengths
+from app.grading.types import Thresholds
 from app.nlp.embedder import Embedder
 from app.nlp.text import sentences
 

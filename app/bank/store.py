@@ -19,6 +19,7 @@ from lancedb.query import LanceVectorQueryBuilder
 from app.bank.schema import Question
 from app.errors import BankNotBuilt, IndexMismatch, NotFound
 from app.nlp.embedder import Embedder, Vectors
+from app.nlp.vectors import text_vectors
 
 QUESTIONS_TABLE = "questions"
 KEY_POINTS_TABLE = "key_points"
@@ -94,7 +95,7 @@ def build_index(questions: list[Question], embedder: Embedder, uri: str) -> int:
     passage_vectors = embedder.embed(
         [f"{q.question}\n{q.reference_answer}" for q in served], kind="passage"
     )
-    reference_vectors = embedder.embed([q.reference_answer for q in served], kind="query")
+    reference_vectors = text_vectors(embedder, [q.reference_answer for q in served])
     questions_schema = pa.schema(
         [
             ("id", pa.string()),

@@ -1,101 +1,27 @@
-"""Evidence about one answer: similarity to the reference, key-point coverage, off-topic."""
+"""Evidence about one answer: closeness to the reference, key points, mistakes, off-topic, structure."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from app.grading.guard import is_injection
+from app.grading.mistakes import known_misconceptions, negated_key_points
+from app.grading.structure import describe
+from app.grading.types import (
+    Analysis,
+    GradingTarget,
+    KeyPointEvidence,
+    Neighbours,
+    OffTopic,
+    Thresholds,
+)
 from app.nlp.embedder import Embedder, Vectors
 from app.nlp.text import content_lemmas, sentences
-
-
-@dataclass(frozen=True)
-class KnownMistake:
-    """A misconception of the bank: the wrong statement and its correction."""
-
-    wrong: str
-    correction: str
-
-
-@dataclass(frozen=True)
-class GradingTarget:
-    """What an answer is graded against; vectors are taken from the index when it has them."""
-
-    question: str
-    reference_answer: str
-    key_points: list[str]
-    question_id: str | None = None
-    reference_vector: Vectors | None = None
-    key_point_vectors: Vectors | None = None
-    mistakes: tuple[KnownMistake, ...] = ()
-    # Rows: every wrong statement, then every correction, in `mistakes` order.
-    mistake_vectors: Vectors | None = None
-
-
-@dataclass(frozen=True)
-class Neighbours:
-    """Reference answers of the other questions, to tell an answer to another question."""
-
-    ids: list[str]
-    questions: list[str]
-    reference_matrix: Vectors
-
+from app.nlp.vectors import mean_direction, text_vectors
 
 # Content words a sentence needs per key point it can state (rounded: 3 words state one, 6 two).
 WORDS_PER_POINT = 4
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Cut-offs on cosine similarity of multilingual-e5-small (its cosines sit in 0.7..1)."""
-
-    similarity_floor: float = 0.80
-    similarity_ceiling: float = 0.92
-    key_point_floor: float = 0.80
-    key_point_ceiling: float = 0.90
-    covered: float = 0.5
-    off_topic_absolute: float = 0.79
-    off_topic_margin: float = 0.01
-
-
-@dataclass(frozen=True)
-class KeyPointEvidence:
-    index: int
-    text: str
-    strength: float
-    covered: bool
-    sentence: str | None
-
-
-@dataclass(frozen=True)
-class OffTopic:
-    flagged: bool
-    closer_question_id: str | None = None
-    closer_question: str | None = None
-
-
-@dataclass(frozen=True)
-class Analysis:
-    similarity: float
-    similarity_norm: float
-    key_points: list[KeyPointEvidence]
-    off_topic: OffTopic
-    word_count: int
-    sentences: list[str]
-    injections: list[str] = field(default_factory=list)
-
-    @property
-    def covered_indexes(self) -> list[int]:
-        return [kp.index for kp in self.key_points if kp.covered]
-
-    @property
-    def coverage(self) -> float:
-        if not self.key_points:
-            return 0.0
-        return float(np.mean([kp.strength for kp in self.key_points]))
 
 
 def _scale(value: float, low: float, high: float) -> float:
@@ -115,33 +41,50 @@ def analyse(
     injections = [s for s in all_sentences if is_injection(s)]
     # Repeated sentences add no evidence; embedding each once also bounds the work.
     kept = list(dict.fromkeys(s for s in all_sentences if s not in injections))
-    word_count = len(content_lemmas(" ".join(kept)))
+    structure = describe(all_sentences, kept)
     if not kept:
         empty = [
             KeyPointEvidence(i, kp, 0.0, False, None) for i, kp in enumerate(target.key_points)
         ]
-        return Analysis(0.0, 0.0, empty, OffTopic(False), 0, [], injections)
+        return Analysis(0.0, 0.0, empty, OffTopic(False), structure, [], injections=injections)
 
-    text = " ".join(kept)
-    vectors = embedder.embed([text, *kept], kind="query")
-    answer_vector, sentence_vectors = vectors[0], vectors[1:]
+    sentence_vectors = embedder.embed(kept, kind="query")
+    answer_vector = mean_direction(sentence_vectors)
     reference = target.reference_vector
     if reference is None:
-        reference = embedder.embed([target.reference_answer], kind="query")[0]
+        reference = text_vectors(embedder, [target.reference_answer])[0]
     similarity = float(answer_vector @ reference)
 
     point_vectors = target.key_point_vectors
     if point_vectors is None:
         point_vectors = embedder.embed(target.key_points, kind="query")
-    evidence = _key_points(target.key_points, point_vectors, kept, sentence_vectors, t)
-    off_topic = _off_topic(answer_vector, similarity, target.question_id, neighbours, t)
+    strength = key_point_strengths(target.key_points, point_vectors, kept, sentence_vectors, t)
+    contradictions = negated_key_points(target.key_points, point_vectors, kept, sentence_vectors, t)
+    contradicted = {m.key_point_index for m in contradictions}
+    evidence = _assign(target.key_points, kept, strength, contradicted, t)
+    mistake_vectors = target.mistake_vectors
+    if target.mistakes and mistake_vectors is None:
+        mistake_vectors = embedder.embed(
+            [m.wrong for m in target.mistakes] + [m.correction for m in target.mistakes],
+            kind="query",
+        )
+    misconceptions = (
+        known_misconceptions(target.mistakes, mistake_vectors, kept, sentence_vectors, t)
+        if mistake_vectors is not None
+        else []
+    )
+    relevant = (strength.max(axis=0) >= t.covered) | (
+        sentence_vectors @ reference >= t.similarity_floor
+    )
     return Analysis(
         similarity=similarity,
         similarity_norm=_scale(similarity, t.similarity_floor, t.similarity_ceiling),
         key_points=evidence,
-        off_topic=off_topic,
-        word_count=word_count,
+        off_topic=_off_topic(answer_vector, similarity, target.question_id, neighbours, t),
+        structure=structure,
         sentences=kept,
+        relevant_share=float(relevant.mean()),
+        mistakes=misconceptions + contradictions,
         injections=injections,
     )
 
@@ -167,18 +110,18 @@ def key_point_strengths(
     return strength
 
 
-def _key_points(
+def _assign(
     points: list[str],
-    point_vectors: Vectors,
     answer_sentences: list[str],
-    sentence_vectors: Vectors,
+    strength: npt.NDArray[np.float64],
+    contradicted: set[int | None],
     t: Thresholds,
 ) -> list[KeyPointEvidence]:
-    """Match key points to answer sentences; a short sentence can state only one point."""
-    sentence_lemmas = [set(content_lemmas(s)) for s in answer_sentences]
-    strength = key_point_strengths(points, point_vectors, answer_sentences, sentence_vectors, t)
+    """Give each key point its best sentence; a short sentence can state only one point."""
     n_sentences = len(answer_sentences)
-    capacity = [max(1, (len(said) + 2) // WORDS_PER_POINT) for said in sentence_lemmas]
+    capacity = [
+        max(1, (len(set(content_lemmas(s))) + 2) // WORDS_PER_POINT) for s in answer_sentences
+    ]
     assigned: dict[int, int] = {}
     for flat in np.argsort(-strength, axis=None):
         row, col = divmod(int(flat), n_sentences)
@@ -188,9 +131,10 @@ def _key_points(
     result = []
     for i, point in enumerate(points):
         chosen = assigned.get(i)
-        if chosen is None:
-            # A point left without a sentence of its own keeps half of its best evidence.
-            result.append(KeyPointEvidence(i, point, 0.5 * float(strength[i].max()), False, None))
+        if chosen is None or i in contradicted:
+            # A point without a sentence of its own keeps half of its best evidence.
+            value = 0.0 if i in contradicted else 0.5 * float(strength[i].max())
+            result.append(KeyPointEvidence(i, point, value, False, None))
             continue
         value = float(strength[i, chosen])
         covered = value >= t.covered

@@ -8,12 +8,13 @@ import numpy as np
 
 from app.bank.store import QuestionStore
 from app.errors import InvalidAnswer
-from app.grading.analysis import GradingTarget, Neighbours
 from app.grading.dataset import GradedAnswer
 from app.grading.grader import Grader
 from app.grading.metrics import Judged, agreement
 from app.grading.targets import key_points_from_reference, target_for_question
+from app.grading.types import GradingTarget, Neighbours
 from app.nlp.embedder import Embedder
+from app.nlp.vectors import text_vectors
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def build_targets(
     questions = [q.question for q in store.questions] if store else []
     matrix = store.reference_matrix if store else np.zeros((0, embedder.dim), np.float32)
     if own:
-        vectors = embedder.embed([t.reference_answer for t in own.values()], kind="query")
+        vectors = text_vectors(embedder, [t.reference_answer for t in own.values()])
         for (key, target), vector in zip(list(own.items()), vectors, strict=True):
             by_question[key] = replace(target, reference_vector=vector)
             ids.append(target.question_id or key)

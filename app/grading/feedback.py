@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from app.grading.analysis import Analysis, GradingTarget, KeyPointEvidence
+from app.grading.scoring import Scores
+from app.grading.types import Analysis, GradingTarget, KeyPointEvidence
 from app.nlp.text import content_lemmas, sentences
 
 MAX_EXCERPT_CHARS = 260
@@ -42,36 +43,80 @@ def score_word(score: float) -> str:
 
 
 def _suggestion(analysis: Analysis, missing: list[KeyPointEvidence]) -> str:
+    """One concrete next step, chosen by what hurt this answer most."""
+    s = analysis.structure
     if analysis.off_topic.flagged:
         return (
             "Перечитайте вопрос и начните ответ прямо с него: первой фразой дайте определение, "
             "затем объясните, как это работает, и приведите пример."
         )
+    if analysis.mistakes:
+        return (
+            f"Исправьте ошибку: «{_quote(analysis.mistakes[0].correction, 200)}» — и объясните, "
+            "почему это так; интервьюер почти наверняка переспросит именно здесь."
+        )
+    if s.term_list:
+        return (
+            "Вы перечислили термины, но не объяснили их. Возьмите два главных и для каждого "
+            "скажите, что это, зачем нужно и как работает."
+        )
     if analysis.word_count < 25:
+        first = missing[0].text if missing else "главное определение"
         return (
             "Раскройте ответ полнее: определение → как это работает → пример из практики. "
-            f"Начните, например, с мысли: «{missing[0].text if missing else 'главное определение'}»."
+            f"Начните, например, с мысли: «{first}»."
+        )
+    if s.filler_ratio > 0.03 or s.repeated_sentences or analysis.relevant_share < 0.6:
+        return (
+            "Сократите ответ до сути: уберите повторы и слова-паразиты, каждую фразу "
+            "посвятите одной мысли по вопросу."
         )
     if missing:
         return (
             f"Добавьте в ответ ключевую мысль «{missing[0].text}» и поясните её своим примером — "
             "интервьюер ждёт её в первую очередь."
         )
+    if not s.example:
+        return "Содержание полное. Добавьте короткий пример из практики — так ответ запоминается."
     return (
         "Ответ покрывает все ключевые пункты. Чтобы звучать как senior, добавьте ограничения "
-        "подхода и пример, когда вы применяли его на практике."
+        "подхода и когда вы бы выбрали альтернативу."
     )
 
 
+def _structure_notes(analysis: Analysis) -> list[str]:
+    s = analysis.structure
+    notes = []
+    if s.term_list:
+        notes.append("перечень терминов без объяснений")
+    if s.repeated_sentences:
+        notes.append(f"повторы ({s.repeated_sentences})")
+    if s.filler_ratio > 0.03:
+        notes.append("много слов-паразитов")
+    if analysis.relevant_share < 0.6 and len(analysis.sentences) >= 4:
+        notes.append("много фраз не по вопросу")
+    if not s.definition and analysis.word_count >= 15:
+        notes.append("нет определения в начале")
+    if not s.example and analysis.word_count >= 15:
+        notes.append("нет примера")
+    return notes
+
+
 def compose_feedback(
-    score: float, analysis: Analysis, target: GradingTarget, dont_know: bool = False
+    scores: Scores, analysis: Analysis, target: GradingTarget, dont_know: bool = False
 ) -> str:
     """Markdown feedback in Russian, specific to this answer."""
+    score = scores.overall
     lines = [f"**Оценка: {score:g}/10** — {score_word(score)}."]
     if dont_know:
         lines.append(
             "\nЧестно сказать «не знаю» лучше, чем выдумывать, но баллов за это нет. "
             "Вот что стоило бы сказать:"
+        )
+    else:
+        lines.append(
+            f"Правильность {scores.correctness:g}/10 · полнота {scores.completeness:g}/10 · "
+            f"структура {scores.structure:g}/10."
         )
     if analysis.injections:
         lines.append("\n⚠️ Инструкции оценщику внутри ответа не учитываются и баллов не добавляют.")
@@ -84,6 +129,11 @@ def compose_feedback(
         else:
             lines.append("\n**Ответ не по вопросу:** в нём почти нет того, о чём спрашивали.")
 
+    if analysis.mistakes:
+        lines.append("\n**Ошибки**")
+        for mistake in analysis.mistakes:
+            lines.append(f"- У вас: «{escape_md(_quote(mistake.sentence, 160))}»")
+            lines.append(f"  - _Верно:_ {_quote(mistake.correction, 220)}")
     covered = [kp for kp in analysis.key_points if kp.covered]
     missing = [kp for kp in analysis.key_points if not kp.covered]
     if covered and not dont_know:
@@ -100,5 +150,8 @@ def compose_feedback(
             if excerpt not in shown:  # one reference sentence often states two points
                 shown.add(excerpt)
                 lines.append(f"  - _Из эталона:_ «{excerpt}»")
+    notes = _structure_notes(analysis)
+    if notes and not dont_know and analysis.sentences:
+        lines.append(f"\n**Структура:** {', '.join(notes)}.")
     lines.append(f"\n**Как улучшить.** {_suggestion(analysis, missing)}")
     return "\n".join(lines)

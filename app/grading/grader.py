@@ -4,29 +4,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.grading.analysis import (
+from app.grading.analysis import analyse
+from app.grading.feedback import compose_feedback
+from app.grading.scoring import GRADER_VERSION, ScoreModel, Scores, score
+from app.grading.structure import describe
+from app.grading.types import (
     Analysis,
     GradingTarget,
     KeyPointEvidence,
     Neighbours,
     OffTopic,
     Thresholds,
-    analyse,
 )
-from app.grading.feedback import compose_feedback
-from app.grading.scoring import GRADER_VERSION, overall_score
 from app.grading.validation import clean_answer, is_dont_know
 from app.nlp.embedder import Embedder
 
 
 @dataclass(frozen=True)
 class Grade:
-    score: float
+    scores: Scores
     off_topic: bool
     covered_key_points: list[int]
     feedback: str
     analysis: Analysis
     grader_version: str = GRADER_VERSION
+
+    @property
+    def score(self) -> float:
+        return self.scores.overall
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -46,26 +51,36 @@ class Grader:
         neighbours: Neighbours | None = None,
         thresholds: Thresholds | None = None,
         max_answer_chars: int = 8000,
+        model: ScoreModel | None = None,
     ) -> None:
         self._embedder = embedder
         self._neighbours = neighbours
         self._thresholds = thresholds or Thresholds()
         self._max_chars = max_answer_chars
+        self._model = model or ScoreModel.load()
+
+    def analyse(self, target: GradingTarget, answer: str) -> Analysis:
+        """The evidence alone (for calibration); raises InvalidAnswer like `grade`."""
+        text = clean_answer(answer, self._max_chars)
+        return analyse(text, target, self._embedder, self._neighbours, self._thresholds)
 
     def grade(self, target: GradingTarget, answer: str) -> Grade:
         """Raises InvalidAnswer for input that cannot be graded; a 'не знаю' scores 0."""
         text = clean_answer(answer, self._max_chars)
         if is_dont_know(text):
-            analysis = _nothing_covered(target)
-            return Grade(0.0, False, [], compose_feedback(0.0, analysis, target, True), analysis)
+            analysis = _nothing_said(target, text)
+            scores = Scores(0.0, 0.0, 0.0, 0.0)
+            return Grade(
+                scores, False, [], compose_feedback(scores, analysis, target, True), analysis
+            )
         analysis = analyse(text, target, self._embedder, self._neighbours, self._thresholds)
-        score = overall_score(analysis)
-        feedback = compose_feedback(score, analysis, target)
+        scores = score(analysis, self._model)
+        feedback = compose_feedback(scores, analysis, target)
         return Grade(
-            score, analysis.off_topic.flagged, analysis.covered_indexes, feedback, analysis
+            scores, analysis.off_topic.flagged, analysis.covered_indexes, feedback, analysis
         )
 
 
-def _nothing_covered(target: GradingTarget) -> Analysis:
+def _nothing_said(target: GradingTarget, text: str) -> Analysis:
     points = [KeyPointEvidence(i, kp, 0.0, False, None) for i, kp in enumerate(target.key_points)]
-    return Analysis(0.0, 0.0, points, OffTopic(False), 0, [])
+    return Analysis(0.0, 0.0, points, OffTopic(False), describe([text], []), [])

@@ -1,21 +1,140 @@
-"""Turns the evidence of an analysis into a 0-10 score."""
+"""From evidence to scores: named features, a calibrated linear model, and the three sub-scores."""
 
 from __future__ import annotations
 
-from app.grading.analysis import Analysis
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
-GRADER_VERSION = "embedded-0.1"
+import numpy as np
 
-OFF_TOPIC_CAP = 2.0
+from app.grading.types import Analysis
+
+GRADER_VERSION = "embedded-1.0"
+MODEL_PATH = Path(__file__).resolve().parent / "calibration" / f"{GRADER_VERSION}.json"
+
+FEATURES = (
+    "coverage",
+    "covered_share",
+    "similarity",
+    "mistakes",
+    "relevant_share",
+    "length",
+    "term_list",
+    "filler",
+    "repetition",
+    "example",
+    "definition",
+)
+OFF_TOPIC_CAP = 1.0
+# Fewer content words than this cannot make a complete answer whatever they are.
 SHORT_ANSWER_WORDS = 6
 SHORT_ANSWER_CAP = 3.0
 
 
-def overall_score(analysis: Analysis) -> float:
-    """Coverage of key points weighs most; closeness to the reference fills in the rest."""
-    raw = 10.0 * (0.6 * analysis.coverage + 0.4 * analysis.similarity_norm)
+def features(analysis: Analysis) -> dict[str, float]:
+    """The evidence the score model weighs, each roughly on 0..1."""
+    s = analysis.structure
+    return {
+        "coverage": analysis.coverage,
+        "covered_share": analysis.covered_share,
+        "similarity": analysis.similarity_norm,
+        "mistakes": min(1.0, float(len(analysis.mistakes))),
+        "relevant_share": analysis.relevant_share,
+        "length": min(1.0, math.log1p(s.content_words) / math.log1p(120)),
+        "term_list": float(s.term_list),
+        "filler": min(1.0, 10 * s.filler_ratio),
+        "repetition": s.repeated_sentences / max(1, s.sentences + s.repeated_sentences),
+        "example": float(s.example),
+        "definition": float(s.definition),
+    }
+
+
+@dataclass(frozen=True)
+class ScoreModel:
+    """Linear model from features to the expert's 0..10 grade, fitted on the development set."""
+
+    version: str
+    weights: dict[str, float]
+    intercept: float
+    trained_on: dict[str, object] = field(default_factory=dict)
+
+    def predict(self, values: dict[str, float]) -> float:
+        raw = self.intercept + sum(w * values[name] for name, w in self.weights.items())
+        return float(np.clip(raw, 0.0, 10.0))
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> ScoreModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        missing = set(FEATURES) - set(data["weights"])
+        if missing:
+            raise ValueError(f"{path}: the score model lacks features {sorted(missing)}")
+        return cls(data["version"], data["weights"], data["intercept"], data.get("trained_on", {}))
+
+
+def fit_score_model(
+    rows: list[dict[str, float]],
+    targets: list[float],
+    alpha: float = 1.0,
+    trained_on: dict[str, object] | None = None,
+) -> ScoreModel:
+    """Ridge regression in closed form; features are centred so the intercept is not penalised."""
+    x = np.array([[r[name] for name in FEATURES] for r in rows], dtype=np.float64)
+    y = np.asarray(targets, dtype=np.float64)
+    mean_x, mean_y = x.mean(axis=0), y.mean()
+    centred = x - mean_x
+    gram = centred.T @ centred + alpha * np.eye(len(FEATURES))
+    weights = np.linalg.solve(gram, centred.T @ (y - mean_y))
+    intercept = float(mean_y - mean_x @ weights)
+    return ScoreModel(
+        GRADER_VERSION,
+        {name: round(float(w), 6) for name, w in zip(FEATURES, weights, strict=True)},
+        round(intercept, 6),
+        trained_on or {},
+    )
+
+
+@dataclass(frozen=True)
+class Scores:
+    overall: float
+    correctness: float
+    completeness: float
+    structure: float
+
+
+def score(analysis: Analysis, model: ScoreModel) -> Scores:
+    """The calibrated overall score, bounded by what the evidence can justify, and sub-scores."""
+    values = features(analysis)
+    overall = model.predict(values)
     if analysis.off_topic.flagged:
-        raw = min(raw, OFF_TOPIC_CAP)
+        overall = min(overall, OFF_TOPIC_CAP)
     if analysis.word_count < SHORT_ANSWER_WORDS:
-        raw = min(raw, SHORT_ANSWER_CAP)
-    return round(max(0.0, min(10.0, raw)), 1)
+        overall = min(overall, SHORT_ANSWER_CAP)
+    completeness = 10 * (0.5 * analysis.covered_share + 0.5 * analysis.coverage)
+    correctness = (
+        10 * max(0.0, 1 - 0.5 * len(analysis.mistakes)) * min(1.0, 0.3 + completeness / 10)
+    )
+    return Scores(
+        overall=round(overall, 1),
+        correctness=round(correctness, 1) if analysis.sentences else 0.0,
+        completeness=round(completeness, 1),
+        structure=round(structure_score(analysis), 1),
+    )
+
+
+def structure_score(analysis: Analysis) -> float:
+    """How well the answer is built, whatever its content: 0..10."""
+    s = analysis.structure
+    if not analysis.sentences:
+        return 0.0
+    value = 4.0 + 2.0 * s.definition + 2.0 * s.example
+    value += 2.0 * min(1.0, s.content_words / 40)
+    value -= 3.0 * s.term_list + 20 * s.filler_ratio
+    value -= 4.0 * s.repeated_sentences / max(1, s.sentences + s.repeated_sentences)
+    value -= 2.0 * (1 - analysis.relevant_share)
+    return float(np.clip(value, 0.0, 10.0))

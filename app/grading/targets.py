@@ -6,7 +6,7 @@ import re
 
 from app.bank.schema import Question
 from app.bank.store import QuestionStore
-from app.grading.analysis import GradingTarget, KnownMistake
+from app.grading.types import GradingTarget, KnownMistake
 from app.nlp.text import sentences
 
 MAX_DERIVED_POINTS = 7

@@ -62,3 +62,13 @@ def content_lemmas(text: str) -> list[str]:
         if norm not in STOP_LEMMAS and (len(norm) > 1 or norm.isdigit()):
             result.append(norm)
     return result
+
+
+@lru_cache(maxsize=200_000)
+def part_of_speech(word: str) -> str | None:
+    """OpenCorpora part of speech of a Russian word (VERB, NOUN, ...); None for other words."""
+    word = word.lower()
+    if not _CYRILLIC.search(word):
+        return None
+    pos = _morph().parse(word)[0].tag.POS
+    return str(pos) if pos else None

@@ -6,8 +6,8 @@ from app.bank.schema import Question
 from app.bank.store import QuestionStore
 from app.bootstrap import neighbours_of
 from app.errors import NotFound
-from app.grading.analysis import GradingTarget
 from app.grading.grader import Grade, Grader
+from app.grading.types import GradingTarget
 from app.interview.service import InterviewService
 from app.nlp.embedder import Embedder
 from app.storage import models

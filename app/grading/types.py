@@ -1,0 +1,118 @@
+"""What grading works on and what it finds: targets, thresholds, evidence, the analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.grading.structure import Structure
+from app.nlp.embedder import Vectors
+
+
+@dataclass(frozen=True)
+class KnownMistake:
+    """A misconception of the bank: the wrong statement and its correction."""
+
+    wrong: str
+    correction: str
+
+
+@dataclass(frozen=True)
+class GradingTarget:
+    """What an answer is graded against; vectors are taken from the index when it has them."""
+
+    question: str
+    reference_answer: str
+    key_points: list[str]
+    question_id: str | None = None
+    reference_vector: Vectors | None = None
+    key_point_vectors: Vectors | None = None
+    mistakes: tuple[KnownMistake, ...] = ()
+    # Rows: every wrong statement, then every correction, in `mistakes` order.
+    mistake_vectors: Vectors | None = None
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """Reference answers of the other questions, to tell an answer to another question."""
+
+    ids: list[str]
+    questions: list[str]
+    reference_matrix: Vectors
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Cut-offs on cosine similarity of multilingual-e5-small (its cosines sit in 0.7..1)."""
+
+    similarity_floor: float = 0.80
+    similarity_ceiling: float = 0.92
+    key_point_floor: float = 0.80
+    key_point_ceiling: float = 0.90
+    covered: float = 0.5
+    off_topic_absolute: float = 0.79
+    off_topic_margin: float = 0.01
+    mistake_similarity: float = 0.90
+    mistake_margin: float = 0.01
+    mistake_overlap: float = 0.4
+    contradiction_similarity: float = 0.90
+    contradiction_overlap: float = 0.8
+
+
+@dataclass(frozen=True)
+class KeyPointEvidence:
+    index: int
+    text: str
+    strength: float
+    covered: bool
+    sentence: str | None
+
+
+@dataclass(frozen=True)
+class OffTopic:
+    flagged: bool
+    closer_question_id: str | None = None
+    closer_question: str | None = None
+
+
+@dataclass(frozen=True)
+class MistakeEvidence:
+    """A sentence of the answer that says something wrong, with the correction to show."""
+
+    sentence: str
+    wrong: str
+    correction: str
+    similarity: float
+    key_point_index: int | None = None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    similarity: float
+    similarity_norm: float
+    key_points: list[KeyPointEvidence]
+    off_topic: OffTopic
+    structure: Structure
+    sentences: list[str]
+    relevant_share: float = 0.0
+    mistakes: list[MistakeEvidence] = field(default_factory=list)
+    injections: list[str] = field(default_factory=list)
+
+    @property
+    def word_count(self) -> int:
+        return self.structure.content_words
+
+    @property
+    def covered_indexes(self) -> list[int]:
+        return [kp.index for kp in self.key_points if kp.covered]
+
+    @property
+    def coverage(self) -> float:
+        if not self.key_points:
+            return 0.0
+        return float(np.mean([kp.strength for kp in self.key_points]))
+
+    @property
+    def covered_share(self) -> float:
+        return len(self.covered_indexes) / len(self.key_points) if self.key_points else 0.0
