@@ -109,3 +109,74 @@ def test_bank_validate_reports_near_duplicate_pairs(
     )
     fast = _run(["bank", "validate", "--fast", "--bank-dir", str(tmp_path)], cli_env)
     assert fast.returncode == 0, fast.stdout
+
+
+def test_eval_grading_contract(cli_env: dict[str, str], tmp_path: Path) -> None:
+    raw = yaml.safe_load((MINI_BANK / "mini.yaml").read_text(encoding="utf-8"))[0]
+    bank_row = {
+        "question": raw["question"],
+        "reference_answer": raw["reference_answer"],
+        "max_score": 10,
+    }
+    median = {
+        "question": "What is the median of a sample?",
+        "reference_answer": "The median is the middle value of the sorted sample. It is robust to outliers.",
+        "max_score": 5,
+    }
+    rows = [
+        bank_row | {"id": 1, "answer": GOOD, "score": 9, "off_topic": False, "covered_key_points": [0, 1, 2, 3, 4], "kind": "excellent"},
+        bank_row | {"id": 2, "answer": VAGUE, "score": 2, "off_topic": False, "covered_key_points": [], "kind": "superficial"},
+        median | {"id": "m1", "answer": "It is the middle value once the data are sorted, and outliers barely move it.", "score": 5},
+        median | {"id": "m2", "answer": "The median is the sum of all values divided by their number.", "score": 1},
+    ]  # fmt: skip
+    dataset = tmp_path / "dev.jsonl"
+    dataset.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    metrics_path, preds_path = tmp_path / "metrics.json", tmp_path / "preds.jsonl"
+    result = _run(
+        [
+            "eval",
+            "grading",
+            str(dataset),
+            "--output",
+            str(metrics_path),
+            "--predictions",
+            str(preds_path),
+        ],
+        cli_env,
+    )
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+    assert metrics["n"] == 4
+    assert {
+        "pearson",
+        "spearman",
+        "quadratic_weighted_kappa",
+        "mae",
+        "off_topic",
+        "key_points",
+        "by_kind",
+    } <= set(metrics)
+    assert metrics["questions"] == 2 and metrics["questions_from_bank"] == 1
+    preds = {
+        p["id"]: p for p in map(json.loads, preds_path.read_text(encoding="utf-8").splitlines())
+    }
+    assert set(preds) == {"1", "2", "m1", "m2"}
+    assert set(preds["m1"]) == {"id", "score", "off_topic", "covered_key_points"}
+    assert preds["1"]["score"] > preds["2"]["score"]
+    assert preds["m1"]["score"] > preds["m2"]["score"]
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": 1, "question": "q"}\n', "utf-8")
+    bad = _run(
+        [
+            "eval",
+            "grading",
+            str(broken),
+            "--output",
+            str(metrics_path),
+            "--predictions",
+            str(preds_path),
+        ],
+        cli_env,
+    )
+    assert bad.returncode == 1
+    assert "broken.jsonl:1" in bad.stderr
