@@ -11,6 +11,7 @@ from app.bank.build import ensure_bank
 from app.bank.store import QuestionStore, index_exists
 from app.config import Settings
 from app.grading.grader import Grader
+from app.grading.scoring import ScoreModel
 from app.grading.types import Neighbours
 from app.interview.service import InterviewService
 from app.nlp.cache import CachedEmbedder
@@ -40,7 +41,8 @@ def neighbours_of(store: QuestionStore) -> Neighbours:
 def build_grader(
     settings: Settings, embedder: Embedder, neighbours: Neighbours | None = None
 ) -> Grader:
-    return Grader(embedder, neighbours, max_answer_chars=settings.max_answer_chars)
+    model = ScoreModel.load(settings.grader_model) if settings.grader_model else None
+    return Grader(embedder, neighbours, max_answer_chars=settings.max_answer_chars, model=model)
 
 
 def bank_embedder(settings: Settings, embedder: Embedder) -> CachedEmbedder:

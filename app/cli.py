@@ -210,6 +210,47 @@ def eval_grading(
     )
 
 
+@eval_cli.command("calibrate")
+def eval_calibrate(
+    dataset: Annotated[Path, typer.Argument(help="JSONL с оценёнными экспертом ответами.")],
+    output: Annotated[Path, typer.Option(help="Куда записать модель оценки (JSON).")],
+    alpha: Annotated[float, typer.Option(help="Сила L2-регуляризации.")] = 1.0,
+) -> None:
+    """Fit the grader's score model on expert grades (the calibration split, never the test)."""
+    from datetime import UTC, datetime
+
+    from app.bootstrap import build_grader, open_store
+    from app.errors import FeedbackFirstError
+    from app.grading.dataset import file_sha256, load_dataset
+    from app.grading.evaluate import build_targets, calibrate
+    from app.nlp.embedder import build_embedder
+
+    settings = Settings()
+    embedder = build_embedder(settings)
+    try:
+        rows = load_dataset(dataset)
+        store = open_store(settings, embedder)
+        targets = build_targets(rows, embedder, store)
+        model = calibrate(
+            rows,
+            targets,
+            build_grader(settings, embedder, targets.neighbours),
+            alpha,
+            {
+                "dataset": dataset.name,
+                "dataset_sha256": file_sha256(dataset),
+                "alpha": alpha,
+                "embedding_model": embedder.model_id,
+                "fitted_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            },
+        )
+    except FeedbackFirstError as exc:
+        typer.echo(exc.user_message, err=True)
+        raise typer.Exit(1) from exc
+    model.save(output)
+    typer.echo(f"Модель оценки: {output} ({model.trained_on['answers']} ответов)")
+
+
 @cli.command("serve")
 def serve(
     host: Annotated[str | None, typer.Option(help="Адрес.")] = None,

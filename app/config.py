@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
 
+    # The grader's fitted score model; unset means the versioned one shipped with the code.
+    grader_model: Path | None = None
+
     host: str = "127.0.0.1"
     port: int = 8000
     questions_per_session: int = 5

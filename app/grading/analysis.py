@@ -84,9 +84,16 @@ def analyse(
         structure=structure,
         sentences=kept,
         relevant_share=float(relevant.mean()),
+        lexical_recall=_recall(target.reference_answer, kept),
         mistakes=misconceptions + contradictions,
         injections=injections,
     )
+
+
+def _recall(reference: str, answer_sentences: list[str]) -> float:
+    wanted = set(content_lemmas(reference))
+    said = {lemma for s in answer_sentences for lemma in content_lemmas(s)}
+    return len(wanted & said) / len(wanted) if wanted else 0.0
 
 
 def key_point_strengths(

@@ -11,8 +11,10 @@ from app.errors import InvalidAnswer
 from app.grading.dataset import GradedAnswer
 from app.grading.grader import Grader
 from app.grading.metrics import Judged, agreement
+from app.grading.scoring import ScoreModel, features, fit_score_model
 from app.grading.targets import key_points_from_reference, target_for_question
 from app.grading.types import GradingTarget, Neighbours
+from app.grading.validation import is_dont_know
 from app.nlp.embedder import Embedder
 from app.nlp.vectors import text_vectors
 
@@ -100,6 +102,31 @@ def predict(
             Prediction(row.id, grade.score, grade.off_topic, grade.covered_key_points)
         )
     return predictions
+
+
+def calibrate(
+    rows: list[GradedAnswer],
+    targets: EvaluationTargets,
+    grader: Grader,
+    alpha: float = 1.0,
+    trained_on: dict[str, object] | None = None,
+) -> ScoreModel:
+    """Fit the score model on the answers the model decides: on-topic, gradable, not 'не знаю'."""
+    values, expert = [], []
+    for row in rows:
+        if is_dont_know(row.answer.strip()):
+            continue
+        try:
+            analysis = grader.analyse(targets.by_question[_normalise(row.question)], row.answer)
+        except InvalidAnswer:
+            continue
+        if analysis.off_topic.flagged or not analysis.sentences:
+            continue
+        values.append(features(analysis))
+        expert.append(row.expert_score)
+    if len(values) < 10:
+        raise InvalidAnswer(f"Для калибровки нужно хотя бы 10 ответов по теме, есть {len(values)}.")
+    return fit_score_model(values, expert, alpha, (trained_on or {}) | {"answers": len(values)})
 
 
 def judge(rows: list[GradedAnswer], predictions: list[Prediction]) -> dict[str, object]:

@@ -96,6 +96,8 @@ class Analysis:
     structure: Structure
     sentences: list[str]
     relevant_share: float = 0.0
+    # Share of the reference's content lemmas that the answer uses.
+    lexical_recall: float = 0.0
     mistakes: list[MistakeEvidence] = field(default_factory=list)
     injections: list[str] = field(default_factory=list)
 

@@ -6,10 +6,12 @@ import re
 from functools import lru_cache
 
 import pymorphy3
+from nltk.stem.porter import PorterStemmer
 from razdel import sentenize, tokenize
 
 _WORD = re.compile(r"[\w\-]+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_LATIN_WORD = re.compile(r"[a-z]{4,}")
 
 # Words that carry no evidence of knowledge; kept short on purpose (lemmas).
 STOP_LEMMAS = frozenset(
@@ -33,13 +35,20 @@ def _morph() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
+@lru_cache(maxsize=1)
+def _porter() -> PorterStemmer:
+    return PorterStemmer()
+
+
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
-    """Normal form of one word; non-Cyrillic words are only lower-cased."""
+    """Normal form of one word: pymorphy3 for Russian, the Porter stem for Latin words."""
     word = word.lower().replace("ё", "е")
-    if not _CYRILLIC.search(word):
-        return word
-    return str(_morph().parse(word)[0].normal_form).replace("ё", "е")
+    if _CYRILLIC.search(word):
+        return str(_morph().parse(word)[0].normal_form).replace("ё", "е")
+    if _LATIN_WORD.fullmatch(word) and word not in STOP_LEMMAS:
+        return str(_porter().stem(word))
+    return word
 
 
 def sentences(text: str) -> list[str]:
