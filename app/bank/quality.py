@@ -18,6 +18,9 @@ from app.nlp.text import sentences
 # of the same topic score 0.45 in the median, and above 0.6 mostly when the reference does
 # mention them in passing.
 KEY_POINT_PRESENCE = 0.6
+# The evidence formula the presence floor was measured with; kept apart from the grader's own
+# thresholds, which are tuned on answers and may move.
+PRESENCE_THRESHOLDS = Thresholds(key_point_floor=0.80, key_point_ceiling=0.90, lexical_weight=0.3)
 # Cosine of e5 question vectors: paraphrases of one question sit above it, neighbours of one
 # subject (precision vs recall, ROC-AUC vs PR-AUC) below it; measured on the curated bank.
 DUPLICATE_QUESTION_SIMILARITY = 0.95
@@ -37,7 +40,7 @@ def key_point_presence(
     questions: list[Question], embedder: Embedder, thresholds: Thresholds | None = None
 ) -> dict[str, list[float]]:
     """For every question, how strongly its own reference states each key point (0..1)."""
-    t = thresholds or Thresholds()
+    t = thresholds or PRESENCE_THRESHOLDS
     split = [sentences(q.reference_answer) or [q.reference_answer] for q in questions]
     sentence_vectors = embedder.embed([s for parts in split for s in parts], kind="query")
     point_vectors = embedder.embed([p for q in questions for p in q.key_points], kind="query")

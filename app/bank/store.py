@@ -18,15 +18,17 @@ from lancedb.query import LanceVectorQueryBuilder
 
 from app.bank.schema import Question
 from app.errors import BankNotBuilt, IndexMismatch, NotFound
+from app.grading.analysis import key_point_anchors
 from app.nlp.embedder import Embedder, Vectors
-from app.nlp.vectors import text_vectors
+from app.nlp.vectors import mean_direction, split_and_embed
 
 QUESTIONS_TABLE = "questions"
 KEY_POINTS_TABLE = "key_points"
 MISTAKES_TABLE = "mistakes"
-TABLES = (QUESTIONS_TABLE, KEY_POINTS_TABLE, MISTAKES_TABLE)
+ANCHORS_TABLE = "key_point_anchors"
+TABLES = (QUESTIONS_TABLE, KEY_POINTS_TABLE, MISTAKES_TABLE, ANCHORS_TABLE)
 # Bumped whenever tables or vectors change meaning; an older index must be rebuilt.
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "3"
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ def build_index(questions: list[Question], embedder: Embedder, uri: str) -> int:
     passage_vectors = embedder.embed(
         [f"{q.question}\n{q.reference_answer}" for q in served], kind="passage"
     )
-    reference_vectors = text_vectors(embedder, [q.reference_answer for q in served])
+    references = split_and_embed(embedder, [q.reference_answer for q in served])
+    reference_vectors = np.stack([mean_direction(r.vectors) for r in references])
     questions_schema = pa.schema(
         [
             ("id", pa.string()),
@@ -136,16 +139,30 @@ def build_index(questions: list[Question], embedder: Embedder, uri: str) -> int:
         for i, m in enumerate(q.misconceptions)
         for j, text in enumerate((m.wrong, m.correction))
     ]
+    point_vectors = embedder.embed([text for _, _, text in points], kind="query")
+    anchor_rows, anchor_vectors = [], []
+    at = 0
+    for question, reference in zip(served, references, strict=True):
+        n = len(question.key_points)
+        chosen = key_point_anchors(question.key_points, point_vectors[at : at + n], reference)
+        anchor_vectors.append(chosen)
+        best = [int(np.argmax(reference.vectors @ v)) for v in chosen]
+        anchor_rows += [(question.id, i, reference.sentences[j]) for i, j in enumerate(best)]
+        at += n
+    mistake_vectors = embedder.embed([text for _, _, text in mistakes], kind="query")
     db = lancedb.connect(uri)
     db.create_table(QUESTIONS_TABLE, data=table, mode="overwrite")
-    for name, rows in ((KEY_POINTS_TABLE, points), (MISTAKES_TABLE, mistakes)):
-        db.create_table(name, data=_texts_table(rows, embedder, info), mode="overwrite")
+    for name, rows, vectors in (
+        (KEY_POINTS_TABLE, points, point_vectors),
+        (ANCHORS_TABLE, anchor_rows, np.vstack(anchor_vectors)),
+        (MISTAKES_TABLE, mistakes, mistake_vectors),
+    ):
+        db.create_table(name, data=_texts_table(rows, vectors, info), mode="overwrite")
     return len(served)
 
 
-def _texts_table(rows: list[tuple[str, int, str]], embedder: Embedder, info: IndexInfo) -> pa.Table:
-    """Short texts of the questions (key points, misconceptions), one vector each."""
-    vectors = embedder.embed([text for _, _, text in rows], kind="query")
+def _texts_table(rows: list[tuple[str, int, str]], vectors: Vectors, info: IndexInfo) -> pa.Table:
+    """Short texts of the questions (key points, anchors, misconceptions), one vector each."""
     return pa.table(
         [
             pa.array([qid for qid, _, _ in rows], pa.string()),
@@ -226,6 +243,14 @@ class QuestionStore:
     @cached_property
     def _mistake_vectors(self) -> dict[str, Vectors]:
         return self._grouped_vectors(MISTAKES_TABLE)
+
+    @cached_property
+    def _anchor_vectors(self) -> dict[str, Vectors]:
+        return self._grouped_vectors(ANCHORS_TABLE)
+
+    def key_point_anchors(self, question_id: str) -> Vectors:
+        self.get(question_id)
+        return self._anchor_vectors[question_id]
 
     def __len__(self) -> int:
         return len(self.questions)

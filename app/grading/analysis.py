@@ -18,7 +18,7 @@ from app.grading.types import (
 )
 from app.nlp.embedder import Embedder, Vectors
 from app.nlp.text import content_lemmas, sentences
-from app.nlp.vectors import mean_direction, text_vectors
+from app.nlp.vectors import SentenceVectors, mean_direction, split_and_embed, text_vectors
 
 # Content words a sentence needs per key point it can state (rounded: 3 words state one, 6 two).
 WORDS_PER_POINT = 4
@@ -58,7 +58,13 @@ def analyse(
     point_vectors = target.key_point_vectors
     if point_vectors is None:
         point_vectors = embedder.embed(target.key_points, kind="query")
-    strength = key_point_strengths(target.key_points, point_vectors, kept, sentence_vectors, t)
+    anchors = target.key_point_anchors
+    if anchors is None:
+        reference_split = split_and_embed(embedder, [target.reference_answer])[0]
+        anchors = key_point_anchors(target.key_points, point_vectors, reference_split)
+    strength = key_point_strengths(
+        target.key_points, point_vectors, kept, sentence_vectors, t, anchors
+    )
     contradictions = negated_key_points(target.key_points, point_vectors, kept, sentence_vectors, t)
     contradicted = {m.key_point_index for m in contradictions}
     evidence = _assign(target.key_points, kept, strength, contradicted, t)
@@ -102,19 +108,44 @@ def key_point_strengths(
     text_sentences: list[str],
     sentence_vectors: Vectors,
     thresholds: Thresholds | None = None,
+    anchors: Vectors | None = None,
 ) -> npt.NDArray[np.float64]:
-    """How strongly each sentence states each key point (points x sentences, 0..1)."""
+    """How strongly each sentence states each key point (points x sentences, 0..1).
+
+    Semantic evidence is the closeness to the key point or, when given, to its anchor sentence of
+    the reference, whichever is stronger; lexical evidence is the share of the point's lemmas said.
+    """
     t = thresholds or Thresholds()
+    semantic = np.clip(
+        (point_vectors @ sentence_vectors.T - t.key_point_floor)
+        / (t.key_point_ceiling - t.key_point_floor),
+        0.0,
+        1.0,
+    )
+    if anchors is not None:
+        anchored = (anchors @ sentence_vectors.T - t.anchor_floor) / (
+            t.anchor_ceiling - t.anchor_floor
+        )
+        semantic = np.maximum(semantic, np.clip(anchored, 0.0, 1.0))
     sentence_lemmas = [set(content_lemmas(s)) for s in text_sentences]
-    point_lemmas = [set(content_lemmas(p)) for p in points]
-    sims = point_vectors @ sentence_vectors.T
-    strength = np.zeros((len(points), len(text_sentences)))
-    for i, lemmas in enumerate(point_lemmas):
-        for j, said in enumerate(sentence_lemmas):
-            lexical = len(lemmas & said) / len(lemmas) if lemmas else 0.0
-            semantic = _scale(float(sims[i, j]), t.key_point_floor, t.key_point_ceiling)
-            strength[i, j] = 0.7 * semantic + 0.3 * lexical
+    lexical = np.zeros_like(semantic)
+    for i, point in enumerate(points):
+        lemmas = set(content_lemmas(point))
+        if lemmas:
+            lexical[i] = [len(lemmas & said) / len(lemmas) for said in sentence_lemmas]
+    strength: npt.NDArray[np.float64] = (
+        1 - t.lexical_weight
+    ) * semantic + t.lexical_weight * lexical
     return strength
+
+
+def key_point_anchors(
+    points: list[str], point_vectors: Vectors, reference: SentenceVectors
+) -> Vectors:
+    """For each key point, the vector of the reference sentence that states it best."""
+    strength = key_point_strengths(points, point_vectors, reference.sentences, reference.vectors)
+    anchors: Vectors = reference.vectors[strength.argmax(axis=1)]
+    return anchors
 
 
 def _assign(

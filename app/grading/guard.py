@@ -11,7 +11,9 @@ _INJECTION = re.compile(
     r"|\b10\s*/\s*10\b|\bsystem\s*prompt\b|системн\w+\s+промпт\w*"
     r"|ignore\s+(all\s+|any\s+|the\s+)?(previous\s+|prior\s+|above\s+)?instructions"
     r"|give\s+(me\s+)?(a\s+)?(10|full|max\w*)\s*(/\s*10|score|points|marks)?"
-    r"|you\s+are\s+now\b|act\s+as\b",
+    r"|you\s+are\s+now\b|act\s+as\b"
+    r"|^\s*(system|assistant|developer|система|ассистент)\s*:|<\|?im_start\|?>|\[/?inst\]"
+    r"|\b(score|grade|оценк\w*|балл\w*)\s*[=:]\s*\d+|ответ\w*\s+кандидат\w*",
     re.IGNORECASE,
 )
 

@@ -29,9 +29,13 @@ FEATURES = (
     "definition",
 )
 OFF_TOPIC_CAP = 1.0
-# Fewer content words than this cannot make a complete answer whatever they are.
+# Against a reference of REFERENCE_WORDS or more content words, an answer of fewer than
+# SHORT_ANSWER_WORDS cannot be complete: it is capped, lower still when it states no key point.
+# Short references ("At the main function.") accept short answers.
+REFERENCE_WORDS = 20
 SHORT_ANSWER_WORDS = 6
 SHORT_ANSWER_CAP = 3.0
+EMPTY_ANSWER_CAP = 1.0
 
 
 def features(analysis: Analysis) -> dict[str, float]:
@@ -109,14 +113,14 @@ class Scores:
     structure: float
 
 
-def score(analysis: Analysis, model: ScoreModel) -> Scores:
+def score(analysis: Analysis, model: ScoreModel, reference_words: int) -> Scores:
     """The calibrated overall score, bounded by what the evidence can justify, and sub-scores."""
     values = features(analysis)
     overall = model.predict(values)
     if analysis.off_topic.flagged:
         overall = min(overall, OFF_TOPIC_CAP)
-    if analysis.word_count < SHORT_ANSWER_WORDS:
-        overall = min(overall, SHORT_ANSWER_CAP)
+    if analysis.word_count < SHORT_ANSWER_WORDS and reference_words >= REFERENCE_WORDS:
+        overall = min(overall, SHORT_ANSWER_CAP if analysis.covered_indexes else EMPTY_ANSWER_CAP)
     completeness = 10 * (0.5 * analysis.covered_share + 0.5 * analysis.coverage)
     correctness = (
         10 * max(0.0, 1 - 0.5 * len(analysis.mistakes)) * min(1.0, 0.3 + completeness / 10)

@@ -20,6 +20,7 @@ def target_for_question(question: Question, store: QuestionStore) -> GradingTarg
         question_id=question.id,
         reference_vector=store.reference_vector(question.id),
         key_point_vectors=store.key_point_vectors(question.id),
+        key_point_anchors=store.key_point_anchors(question.id),
         mistakes=tuple(KnownMistake(m.wrong, m.correction) for m in question.misconceptions),
         mistake_vectors=store.mistake_vectors(question.id),
     )

@@ -28,6 +28,9 @@ class GradingTarget:
     question_id: str | None = None
     reference_vector: Vectors | None = None
     key_point_vectors: Vectors | None = None
+    # Per key point, the vector of the reference sentence that states it (more context than the
+    # short key point itself).
+    key_point_anchors: Vectors | None = None
     mistakes: tuple[KnownMistake, ...] = ()
     # Rows: every wrong statement, then every correction, in `mistakes` order.
     mistake_vectors: Vectors | None = None
@@ -48,13 +51,16 @@ class Thresholds:
 
     similarity_floor: float = 0.80
     similarity_ceiling: float = 0.92
-    key_point_floor: float = 0.80
-    key_point_ceiling: float = 0.90
-    covered: float = 0.5
-    off_topic_absolute: float = 0.79
-    off_topic_margin: float = 0.01
-    mistake_similarity: float = 0.90
-    mistake_margin: float = 0.01
+    key_point_floor: float = 0.82
+    key_point_ceiling: float = 0.92
+    anchor_floor: float = 0.84
+    anchor_ceiling: float = 0.90
+    lexical_weight: float = 0.2
+    covered: float = 0.7
+    off_topic_absolute: float = 0.87
+    off_topic_margin: float = 0.02
+    mistake_similarity: float = 0.945
+    mistake_margin: float = 0.015
     mistake_overlap: float = 0.4
     contradiction_similarity: float = 0.90
     contradiction_overlap: float = 0.8

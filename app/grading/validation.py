@@ -36,6 +36,24 @@ def clean_answer(text: str, max_chars: int) -> str:
     return text
 
 
+_DONT_KNOW_PHRASE = re.compile(
+    r"не\s+знаю|не\s+помню|пропущу|пропускаю|пропустим|затрудняюсь|без\s+понятия|понятия\s+не\s+имею"
+    r"|не\s+сталкивал\w*|не\s+могу\s+ответить|i\s+don'?t\s+know|no\s+idea|not\s+sure|skip",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Words that often surround "не знаю" without adding any knowledge.
+_AROUND = frozenset(
+    "я не знаю помню этот вопрос вопроса тут здесь честно к сожалению увы пока ещё еще так "
+    "сразу наверное да нет с этим этом этого сталкивался сталкивалась i know don't dont idea".split()
+)
+
+
 def is_dont_know(text: str) -> bool:
-    """True for answers that only say the candidate does not know."""
-    return bool(_DONT_KNOW.match(text))
+    """True for answers that only say the candidate does not know (a few words around it at most)."""
+    if _DONT_KNOW.match(text):
+        return True
+    if not _DONT_KNOW_PHRASE.search(text):
+        return False
+    rest = _DONT_KNOW_PHRASE.sub(" ", text.lower())
+    return len([w for w in _WORD.findall(rest) if w not in _AROUND]) <= 2

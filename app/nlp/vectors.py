@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from app.nlp.embedder import Embedder, Vectors
@@ -15,17 +17,31 @@ def mean_direction(vectors: Vectors) -> Vectors:
     return mean / np.float32(norm) if norm > 0 else mean
 
 
+@dataclass(frozen=True)
+class SentenceVectors:
+    sentences: list[str]
+    vectors: Vectors
+
+
+def split_and_embed(embedder: Embedder, texts: list[str]) -> list[SentenceVectors]:
+    """Each text's sentences with their vectors (query kind), embedded in one batch."""
+    split = [sentences(t) or [t] for t in texts]
+    flat = embedder.embed([s for parts in split for s in parts], kind="query")
+    result = []
+    at = 0
+    for parts in split:
+        result.append(SentenceVectors(parts, flat[at : at + len(parts)]))
+        at += len(parts)
+    return result
+
+
 def text_vectors(embedder: Embedder, texts: list[str]) -> Vectors:
     """One vector per text: its sentences embedded (query kind) and averaged.
 
     Sentences embed faster than a whole text (the model's cost grows with length squared) and
     answers are analysed sentence by sentence anyway, so references are built the same way.
     """
-    split = [sentences(t) or [t] for t in texts]
-    flat = embedder.embed([s for parts in split for s in parts], kind="query")
     result = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    at = 0
-    for row, parts in enumerate(split):
-        result[row] = mean_direction(flat[at : at + len(parts)])
-        at += len(parts)
+    for row, split in enumerate(split_and_embed(embedder, texts)):
+        result[row] = mean_direction(split.vectors)
     return result
