@@ -12,6 +12,7 @@ from app.bank.store import QuestionStore, index_exists
 from app.config import Settings
 from app.grading.grader import Grader
 from app.grading.scoring import ScoreModel
+from app.grading.targets import neighbours_of
 from app.grading.types import Neighbours
 from app.interview.service import InterviewService
 from app.nlp.cache import CachedEmbedder
@@ -28,14 +29,6 @@ class Services:
     engine: Engine
     sessions: sessionmaker[Session]
     interview: InterviewService
-
-
-def neighbours_of(store: QuestionStore) -> Neighbours:
-    return Neighbours(
-        ids=[q.id for q in store.questions],
-        questions=[q.question for q in store.questions],
-        reference_matrix=store.reference_matrix,
-    )
 
 
 def build_grader(

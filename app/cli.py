@@ -122,9 +122,9 @@ def grade(
     as_json: Annotated[bool, typer.Option("--json", help="Вывести JSON.")] = False,
 ) -> None:
     """Grade one answer against a bank question or a given reference."""
-    from app.bootstrap import build_grader, neighbours_of, open_store
+    from app.bootstrap import build_grader, open_store
     from app.errors import FeedbackFirstError
-    from app.grading.targets import target_for_question
+    from app.grading.targets import neighbours_of, target_for_question
     from app.grading.types import GradingTarget
     from app.nlp.embedder import build_embedder
 

@@ -18,9 +18,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.bootstrap import build_grader, neighbours_of, open_store
+from app.bootstrap import build_grader, open_store
 from app.config import Settings
-from app.grading.targets import target_for_question
+from app.grading.targets import neighbours_of, target_for_question
 from app.nlp.embedder import build_embedder
 
 RESULTS = Path(__file__).resolve().parent / "results" / "grading_latency.json"

@@ -86,11 +86,21 @@ def analyse(
         similarity=similarity,
         similarity_norm=_scale(similarity, t.similarity_floor, t.similarity_ceiling),
         key_points=evidence,
-        off_topic=_off_topic(answer_vector, similarity, target.question_id, neighbours, t),
+        off_topic=_off_topic(
+            answer_vector,
+            similarity,
+            float(strength.max(axis=1).mean()) if len(target.key_points) else 0.0,
+            kept,
+            sentence_vectors,
+            target.question_id,
+            neighbours,
+            t,
+        ),
         structure=structure,
         sentences=kept,
         relevant_share=float(relevant.mean()),
         lexical_recall=_recall(target.reference_answer, kept),
+        reference_words=len(content_lemmas(target.reference_answer)),
         mistakes=misconceptions + contradictions,
         injections=injections,
     )
@@ -184,17 +194,30 @@ def _assign(
 def _off_topic(
     answer_vector: Vectors,
     similarity: float,
+    own_strength: float,
+    answer_sentences: list[str],
+    sentence_vectors: Vectors,
     question_id: str | None,
     neighbours: Neighbours | None,
     t: Thresholds,
 ) -> OffTopic:
+    """An answer to another question states that question's key points better than its own."""
     if neighbours is not None and len(neighbours.ids):
         sims = neighbours.reference_matrix @ answer_vector
-        order = np.argsort(-sims)
-        for j in order[:2]:
-            if neighbours.ids[j] == question_id:
+        closest = [j for j in np.argsort(-sims) if neighbours.ids[j] != question_id]
+        for j in closest[: t.off_topic_competitors]:
+            other = neighbours.points.get(neighbours.ids[j])
+            if other is None or not other.texts:
                 continue
-            if float(sims[j]) > similarity + t.off_topic_margin:
+            strength = key_point_strengths(
+                other.texts, other.vectors, answer_sentences, sentence_vectors, t, other.anchors
+            )
+            competitor = float(strength.max(axis=1).mean())
+            gap = competitor - own_strength
+            if gap >= t.off_topic_gap or (
+                gap >= t.off_topic_soft_gap and competitor >= t.off_topic_competitor
+            ):
                 return OffTopic(True, neighbours.ids[j], neighbours.questions[j])
-            break
-    return OffTopic(similarity < t.off_topic_absolute)
+    return OffTopic(
+        similarity < t.off_topic_absolute and own_strength < t.off_topic_absolute_strength
+    )

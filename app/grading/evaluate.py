@@ -8,15 +8,16 @@ import numpy as np
 
 from app.bank.store import QuestionStore
 from app.errors import InvalidAnswer
+from app.grading.analysis import key_point_anchors
 from app.grading.dataset import GradedAnswer
 from app.grading.grader import Grader
 from app.grading.metrics import Judged, agreement
 from app.grading.scoring import ScoreModel, features, fit_score_model
-from app.grading.targets import key_points_from_reference, target_for_question
-from app.grading.types import GradingTarget, Neighbours
+from app.grading.targets import key_points_from_reference, neighbours_of, target_for_question
+from app.grading.types import GradingTarget, Neighbours, PointSet
 from app.grading.validation import is_dont_know
 from app.nlp.embedder import Embedder
-from app.nlp.vectors import text_vectors
+from app.nlp.vectors import mean_direction, split_and_embed
 
 
 @dataclass(frozen=True)
@@ -73,18 +74,35 @@ def build_targets(
                 key_points=row.key_points or key_points_from_reference(row.reference_answer),
                 question_id=f"dataset:{len(own)}",
             )
-    ids = [q.id for q in store.questions] if store else []
-    questions = [q.question for q in store.questions] if store else []
-    matrix = store.reference_matrix if store else np.zeros((0, embedder.dim), np.float32)
+    bank_neighbours = neighbours_of(store) if store else None
+    ids = list(bank_neighbours.ids) if bank_neighbours else []
+    questions = list(bank_neighbours.questions) if bank_neighbours else []
+    points = dict(bank_neighbours.points) if bank_neighbours else {}
+    matrix = (
+        bank_neighbours.reference_matrix
+        if bank_neighbours
+        else np.zeros((0, embedder.dim), np.float32)
+    )
+    own_vectors = []
     if own:
-        vectors = text_vectors(embedder, [t.reference_answer for t in own.values()])
-        for (key, target), vector in zip(list(own.items()), vectors, strict=True):
-            by_question[key] = replace(target, reference_vector=vector)
-            ids.append(target.question_id or key)
+        references = split_and_embed(embedder, [t.reference_answer for t in own.values()])
+        for (key, target), reference in zip(list(own.items()), references, strict=True):
+            point_vectors = embedder.embed(target.key_points, kind="query")
+            anchors = key_point_anchors(target.key_points, point_vectors, reference)
+            qid = target.question_id or key
+            own_vectors.append(mean_direction(reference.vectors))
+            by_question[key] = replace(
+                target,
+                reference_vector=own_vectors[-1],
+                key_point_vectors=point_vectors,
+                key_point_anchors=anchors,
+            )
+            ids.append(qid)
             questions.append(target.question)
-        matrix = np.vstack([matrix, vectors])
+            points[qid] = PointSet(target.key_points, point_vectors, anchors)
+        matrix = np.vstack([matrix, *own_vectors])
     from_bank = len(by_question) - len(own)
-    return EvaluationTargets(by_question, Neighbours(ids, questions, matrix), from_bank)
+    return EvaluationTargets(by_question, Neighbours(ids, questions, matrix, points), from_bank)
 
 
 def predict(

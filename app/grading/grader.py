@@ -18,7 +18,6 @@ from app.grading.types import (
 )
 from app.grading.validation import clean_answer, is_dont_know
 from app.nlp.embedder import Embedder
-from app.nlp.text import content_lemmas
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ class Grader:
                 scores, False, [], compose_feedback(scores, analysis, target, True), analysis
             )
         analysis = analyse(text, target, self._embedder, self._neighbours, self._thresholds)
-        scores = score(analysis, self._model, len(content_lemmas(target.reference_answer)))
+        scores = score(analysis, self._model)
         feedback = compose_feedback(scores, analysis, target)
         return Grade(
             scores, analysis.off_topic.flagged, analysis.covered_indexes, feedback, analysis

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -21,7 +20,6 @@ FEATURES = (
     "lexical_recall",
     "mistakes",
     "relevant_share",
-    "length",
     "term_list",
     "filler",
     "repetition",
@@ -48,7 +46,6 @@ def features(analysis: Analysis) -> dict[str, float]:
         "lexical_recall": analysis.lexical_recall,
         "mistakes": min(1.0, float(len(analysis.mistakes))),
         "relevant_share": analysis.relevant_share,
-        "length": min(1.0, math.log1p(s.content_words) / math.log1p(120)),
         "term_list": float(s.term_list),
         "filler": min(1.0, 10 * s.filler_ratio),
         "repetition": s.repeated_sentences / max(1, s.sentences + s.repeated_sentences),
@@ -113,13 +110,13 @@ class Scores:
     structure: float
 
 
-def score(analysis: Analysis, model: ScoreModel, reference_words: int) -> Scores:
+def score(analysis: Analysis, model: ScoreModel) -> Scores:
     """The calibrated overall score, bounded by what the evidence can justify, and sub-scores."""
     values = features(analysis)
     overall = model.predict(values)
     if analysis.off_topic.flagged:
         overall = min(overall, OFF_TOPIC_CAP)
-    if analysis.word_count < SHORT_ANSWER_WORDS and reference_words >= REFERENCE_WORDS:
+    if analysis.word_count < SHORT_ANSWER_WORDS and analysis.reference_words >= REFERENCE_WORDS:
         overall = min(overall, SHORT_ANSWER_CAP if analysis.covered_indexes else EMPTY_ANSWER_CAP)
     completeness = 10 * (0.5 * analysis.covered_share + 0.5 * analysis.coverage)
     correctness = (

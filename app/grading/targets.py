@@ -6,7 +6,7 @@ import re
 
 from app.bank.schema import Question
 from app.bank.store import QuestionStore
-from app.grading.types import GradingTarget, KnownMistake
+from app.grading.types import GradingTarget, KnownMistake, Neighbours, PointSet
 from app.nlp.text import sentences
 
 MAX_DERIVED_POINTS = 7
@@ -41,3 +41,17 @@ def key_points_from_reference(reference: str) -> list[str]:
     # Keep the most informative clauses, in their original order.
     keep = sorted(sorted(range(len(parts)), key=lambda i: -len(parts[i]))[:MAX_DERIVED_POINTS])
     return [parts[i] for i in keep]
+
+
+def neighbours_of(store: QuestionStore) -> Neighbours:
+    return Neighbours(
+        ids=[q.id for q in store.questions],
+        questions=[q.question for q in store.questions],
+        reference_matrix=store.reference_matrix,
+        points={
+            q.id: PointSet(
+                q.key_points, store.key_point_vectors(q.id), store.key_point_anchors(q.id)
+            )
+            for q in store.questions
+        },
+    )

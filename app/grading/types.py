@@ -37,12 +37,22 @@ class GradingTarget:
 
 
 @dataclass(frozen=True)
+class PointSet:
+    """A question's key points with their vectors, to measure how well an answer states them."""
+
+    texts: list[str]
+    vectors: Vectors
+    anchors: Vectors | None = None
+
+
+@dataclass(frozen=True)
 class Neighbours:
-    """Reference answers of the other questions, to tell an answer to another question."""
+    """The other questions (references and key points), to tell an answer to another question."""
 
     ids: list[str]
     questions: list[str]
     reference_matrix: Vectors
+    points: dict[str, PointSet] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -51,14 +61,22 @@ class Thresholds:
 
     similarity_floor: float = 0.80
     similarity_ceiling: float = 0.92
-    key_point_floor: float = 0.82
-    key_point_ceiling: float = 0.92
+    key_point_floor: float = 0.80
+    key_point_ceiling: float = 0.90
     anchor_floor: float = 0.84
-    anchor_ceiling: float = 0.90
+    anchor_ceiling: float = 0.94
     lexical_weight: float = 0.2
-    covered: float = 0.7
-    off_topic_absolute: float = 0.87
-    off_topic_margin: float = 0.02
+    covered: float = 0.6
+    # Off-topic: among the COMPETITORS questions whose references are closest to the answer, one
+    # whose key points the answer states better than its own by GAP (or by SOFT_GAP when it states
+    # them well, at COMPETITOR or more); or the answer is far from its own reference (ABSOLUTE)
+    # and states none of its key points (ABSOLUTE_STRENGTH).
+    off_topic_absolute: float = 0.83
+    off_topic_absolute_strength: float = 0.3
+    off_topic_competitors: int = 3
+    off_topic_gap: float = 0.30
+    off_topic_soft_gap: float = 0.20
+    off_topic_competitor: float = 0.65
     mistake_similarity: float = 0.945
     mistake_margin: float = 0.015
     mistake_overlap: float = 0.4
@@ -104,6 +122,7 @@ class Analysis:
     relevant_share: float = 0.0
     # Share of the reference's content lemmas that the answer uses.
     lexical_recall: float = 0.0
+    reference_words: int = 0
     mistakes: list[MistakeEvidence] = field(default_factory=list)
     injections: list[str] = field(default_factory=list)
 

@@ -3,10 +3,9 @@
 import pytest
 
 from app.bank.store import QuestionStore
-from app.bootstrap import neighbours_of
 from app.grading.grader import Grader
 from app.grading.mistakes import negated
-from app.grading.targets import target_for_question
+from app.grading.targets import neighbours_of, target_for_question
 from app.grading.types import GradingTarget
 from app.nlp.embedder import Embedder
 from tests.grading.test_grader import GOOD

@@ -4,9 +4,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.bank.schema import Question
 from app.bank.store import QuestionStore
-from app.bootstrap import neighbours_of
 from app.errors import NotFound
 from app.grading.grader import Grade, Grader
+from app.grading.targets import neighbours_of
 from app.grading.types import GradingTarget
 from app.interview.service import InterviewService
 from app.nlp.embedder import Embedder
