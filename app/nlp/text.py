@@ -60,17 +60,29 @@ def sentences(text: str) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    return [t.text for t in tokenize(text) if _WORD.fullmatch(t.text)]
+    return list(_words(text))
+
+
+# Key points, references and answer sentences are tokenised many times per grading; razdel is
+# the slowest step after the embedder, so results are cached by text.
+@lru_cache(maxsize=50_000)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(t.text for t in tokenize(text) if _WORD.fullmatch(t.text))
 
 
 def content_lemmas(text: str) -> list[str]:
     """Lemmas of the meaningful words of a text, in order."""
+    return list(_content_lemmas(text))
+
+
+@lru_cache(maxsize=50_000)
+def _content_lemmas(text: str) -> tuple[str, ...]:
     result = []
-    for word in words(text):
+    for word in _words(text):
         norm = lemma(word)
         if norm not in STOP_LEMMAS and (len(norm) > 1 or norm.isdigit()):
             result.append(norm)
-    return result
+    return tuple(result)
 
 
 @lru_cache(maxsize=200_000)
