@@ -21,10 +21,11 @@ KEY_POINT_PRESENCE = 0.6
 # The evidence formula the presence floor was measured with; kept apart from the grader's own
 # thresholds, which are tuned on answers and may move.
 PRESENCE_THRESHOLDS = Thresholds(key_point_floor=0.80, key_point_ceiling=0.90, lexical_weight=0.3)
-# Cosine of e5 question vectors: paraphrases of one question sit above it, neighbours of one
-# subject (precision vs recall, ROC-AUC vs PR-AUC) below it; measured on the curated bank.
+# Cosine of e5 vectors. Short questions of one subject can read alike ("Зачем нужна
+# стратифицированная кросс-валидация?" vs "...вложенная...": 0.96), so a near-duplicate needs
+# similar questions AND similar references; references this close say the same thing alone.
 DUPLICATE_QUESTION_SIMILARITY = 0.95
-# Two references this close say the same thing even when the questions are worded apart.
+DUPLICATE_PAIRED_REFERENCE_SIMILARITY = 0.92
 DUPLICATE_REFERENCE_SIMILARITY = 0.97
 
 
@@ -73,7 +74,10 @@ def near_duplicates(questions: list[Question], embedder: Embedder) -> list[Dupli
     pairs = [
         DuplicatePair(questions[i].id, questions[j].id, float(q_sims[i, j]), float(r_sims[i, j]))
         for i, j in zip(first.tolist(), second.tolist(), strict=True)
-        if q_sims[i, j] >= DUPLICATE_QUESTION_SIMILARITY
+        if (
+            q_sims[i, j] >= DUPLICATE_QUESTION_SIMILARITY
+            and r_sims[i, j] >= DUPLICATE_PAIRED_REFERENCE_SIMILARITY
+        )
         or r_sims[i, j] >= DUPLICATE_REFERENCE_SIMILARITY
     ]
     return sorted(pairs, key=lambda p: -max(p.question_similarity, p.reference_similarity))
