@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.bank.build import ensure_bank
-from app.bank.store import QuestionStore, index_exists
+from app.bank.store import QuestionStore
 from app.config import Settings
 from app.grading.grader import Grader
 from app.grading.scoring import ScoreModel
@@ -44,9 +44,7 @@ def bank_embedder(settings: Settings, embedder: Embedder) -> CachedEmbedder:
 
 
 def prepare_bank(settings: Settings, embedder: Embedder) -> bool:
-    """Build the served bank from the curated YAML if it is missing; True when it was built."""
-    if index_exists(settings.lancedb_uri):
-        return False
+    """Build the served bank from the curated YAML if missing or stale; True when it was built."""
     cached = bank_embedder(settings, embedder)
     try:
         return ensure_bank(settings.bank_dir, settings.lancedb_uri, cached)

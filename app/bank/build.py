@@ -6,7 +6,7 @@ from pathlib import Path
 
 from app.bank.loader import LoadResult, load_bank
 from app.bank.quality import check_semantics
-from app.bank.store import build_index, index_exists
+from app.bank.store import bank_fingerprint, build_index, index_exists, index_fingerprint
 from app.bank.validate import Report, validate_bank
 from app.nlp.embedder import Embedder
 
@@ -34,8 +34,10 @@ def build_bank(bank_dir: Path, lancedb_uri: str, embedder: Embedder) -> int:
 
 
 def ensure_bank(bank_dir: Path, lancedb_uri: str, embedder: Embedder) -> bool:
-    """Build the index when it is missing; True when a build happened."""
+    """Build the index when it is missing or older than the YAML; True when a build happened."""
     if index_exists(lancedb_uri):
-        return False
+        loaded = load_bank(bank_dir)
+        if loaded.errors or bank_fingerprint(loaded.questions) == index_fingerprint(lancedb_uri):
+            return False
     build_bank(bank_dir, lancedb_uri, embedder)
     return True

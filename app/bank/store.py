@@ -85,6 +85,20 @@ def _vectors(matrix: Vectors, dim: int) -> pa.FixedSizeListArray:
     return pa.FixedSizeListArray.from_arrays(flat, dim)
 
 
+def bank_fingerprint(questions: list[Question]) -> str:
+    """One hash of everything served: an index with another fingerprint is stale."""
+    hashes = sorted(content_hash(q) for q in questions if q.served)
+    return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
+
+
+def index_fingerprint(uri: str) -> str | None:
+    if not index_exists(uri):
+        return None
+    meta = lancedb.connect(uri).open_table(QUESTIONS_TABLE).schema.metadata or {}
+    value = meta.get(b"bank_fingerprint")
+    return value.decode() if value else None
+
+
 def build_index(questions: list[Question], embedder: Embedder, uri: str) -> int:
     """Embed the served questions and (re)write the LanceDB tables; returns the count indexed."""
     served = [q for q in questions if q.served]
@@ -113,7 +127,7 @@ def build_index(questions: list[Question], embedder: Embedder, uri: str) -> int:
             ("passage_vector", _vector_type(dim)),
             ("reference_vector", _vector_type(dim)),
         ],
-        metadata=info.to_metadata(),
+        metadata=info.to_metadata() | {b"bank_fingerprint": bank_fingerprint(served).encode()},
     )
     table = pa.table(
         [
