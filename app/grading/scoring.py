@@ -113,7 +113,8 @@ class Scores:
 def score(analysis: Analysis, model: ScoreModel) -> Scores:
     """The calibrated overall score, bounded by what the evidence can justify, and sub-scores."""
     values = features(analysis)
-    overall = model.predict(values)
+    # Nothing but instructions to the grader (or nothing at all) is no answer.
+    overall = model.predict(values) if analysis.sentences else 0.0
     if analysis.off_topic.flagged:
         overall = min(overall, OFF_TOPIC_CAP)
     if analysis.word_count < SHORT_ANSWER_WORDS and analysis.reference_words >= REFERENCE_WORDS:

@@ -19,7 +19,11 @@ def test_index_is_rebuilt_only_when_the_bank_changes(embedder: Embedder, tmp_pat
     assert ensure_bank(bank, uri, cached) is False
     path = bank / "mini.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("Что такое переобучение", "Что такое переобучение модели"), "utf-8")
+    path.write_text(
+        text.replace("Что такое переобучение", "Что такое переобучение модели"), "utf-8"
+    )
     assert ensure_bank(bank, uri, cached) is True
     store = QuestionStore(uri, embedder)
-    assert store.get("ml_basics.overfitting_test").question.startswith("Что такое переобучение модели")
+    assert store.get("ml_basics.overfitting_test").question.startswith(
+        "Что такое переобучение модели"
+    )
