@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
+    # Seconds for one request (a streamed reply: between chunks); then retries with backoff.
+    llm_timeout: float = 20.0
+    llm_max_retries: int = 2
+    # After this many failed calls in a row the LLM is skipped for llm_breaker_cooldown seconds.
+    llm_breaker_failures: int = 3
+    llm_breaker_cooldown: float = 60.0
 
     # The grader's fitted score model; unset means the versioned one shipped with the code.
     grader_model: Path | None = None
@@ -42,6 +48,12 @@ class Settings(BaseSettings):
     port: int = 8000
     questions_per_session: int = 5
     max_answer_chars: int = 8000
+
+    @field_validator("grader_model", "llm_base_url", "llm_model", "llm_api_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `FEEDBACKFIRST_LLM_MODEL=` in a .env or a shell means "not configured".
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("embedding_backend")
     @classmethod

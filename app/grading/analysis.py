@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import numpy as np
 import numpy.typing as npt
 
 from app.grading.guard import is_injection
 from app.grading.mistakes import known_misconceptions, negated_key_points
+from app.grading.points import PointEvidence, PointModel
 from app.grading.structure import describe
 from app.grading.types import (
     Analysis,
@@ -34,6 +37,7 @@ def analyse(
     embedder: Embedder,
     neighbours: Neighbours | None = None,
     thresholds: Thresholds | None = None,
+    point_model: PointModel | None = None,
 ) -> Analysis:
     """Compare a cleaned answer with its target; instructions to the grader count as no evidence."""
     t = thresholds or Thresholds()
@@ -62,12 +66,14 @@ def analyse(
     if anchors is None:
         reference_split = split_and_embed(embedder, [target.reference_answer])[0]
         anchors = key_point_anchors(target.key_points, point_vectors, reference_split)
-    strength = key_point_strengths(
-        target.key_points, point_vectors, kept, sentence_vectors, t, anchors
-    )
+    pairs = pair_evidence(target.key_points, point_vectors, kept, sentence_vectors, t, anchors)
+    strength = pairs.strength
+    similarity_norm = _scale(similarity, t.similarity_floor, t.similarity_ceiling)
     contradictions = negated_key_points(target.key_points, point_vectors, kept, sentence_vectors, t)
     contradicted = {m.key_point_index for m in contradictions}
-    evidence = _assign(target.key_points, kept, strength, contradicted, t)
+    evidence = _assign(
+        target.key_points, kept, pairs, similarity_norm, contradicted, t, point_model
+    )
     mistake_vectors = target.mistake_vectors
     if target.mistakes and mistake_vectors is None:
         mistake_vectors = embedder.embed(
@@ -79,23 +85,27 @@ def analyse(
         if mistake_vectors is not None
         else []
     )
+    off_topic = _off_topic(
+        answer_vector,
+        similarity,
+        float(strength.max(axis=1).mean()) if len(target.key_points) else 0.0,
+        kept,
+        sentence_vectors,
+        target.question_id,
+        neighbours,
+        t,
+    )
     relevant = (strength.max(axis=0) >= t.covered) | (
         sentence_vectors @ reference >= t.similarity_floor
     )
     return Analysis(
         similarity=similarity,
-        similarity_norm=_scale(similarity, t.similarity_floor, t.similarity_ceiling),
-        key_points=evidence,
-        off_topic=_off_topic(
-            answer_vector,
-            similarity,
-            float(strength.max(axis=1).mean()) if len(target.key_points) else 0.0,
-            kept,
-            sentence_vectors,
-            target.question_id,
-            neighbours,
-            t,
-        ),
+        similarity_norm=similarity_norm,
+        # An answer to another question states none of this question's points.
+        key_points=[replace(kp, covered=False, sentence=None) for kp in evidence]
+        if off_topic.flagged
+        else evidence,
+        off_topic=off_topic,
         structure=structure,
         sentences=kept,
         relevant_share=float(relevant.mean()),
@@ -112,6 +122,49 @@ def _recall(reference: str, answer_sentences: list[str]) -> float:
     return len(wanted & said) / len(wanted) if wanted else 0.0
 
 
+@dataclass(frozen=True)
+class PairEvidence:
+    """Evidence for every (key point, sentence) pair; each array is points x sentences."""
+
+    point_cosine: npt.NDArray[np.float64]
+    anchor_cosine: npt.NDArray[np.float64]
+    lexical: npt.NDArray[np.float64]
+    strength: npt.NDArray[np.float64]
+
+
+def pair_evidence(
+    points: list[str],
+    point_vectors: Vectors,
+    text_sentences: list[str],
+    sentence_vectors: Vectors,
+    thresholds: Thresholds | None = None,
+    anchors: Vectors | None = None,
+) -> PairEvidence:
+    """How strongly each sentence states each key point.
+
+    Semantic evidence is the closeness to the key point or, when given, to its anchor sentence of
+    the reference, whichever is stronger; lexical evidence is the share of the point's lemmas said.
+    """
+    t = thresholds or Thresholds()
+    point_cosine = (point_vectors @ sentence_vectors.T).astype(np.float64)
+    semantic = np.clip(
+        (point_cosine - t.key_point_floor) / (t.key_point_ceiling - t.key_point_floor), 0.0, 1.0
+    )
+    anchor_cosine = point_cosine
+    if anchors is not None:
+        anchor_cosine = (anchors @ sentence_vectors.T).astype(np.float64)
+        anchored = (anchor_cosine - t.anchor_floor) / (t.anchor_ceiling - t.anchor_floor)
+        semantic = np.maximum(semantic, np.clip(anchored, 0.0, 1.0))
+    sentence_lemmas = [set(content_lemmas(s)) for s in text_sentences]
+    lexical = np.zeros_like(semantic)
+    for i, point in enumerate(points):
+        lemmas = set(content_lemmas(point))
+        if lemmas:
+            lexical[i] = [len(lemmas & said) / len(lemmas) for said in sentence_lemmas]
+    strength = (1 - t.lexical_weight) * semantic + t.lexical_weight * lexical
+    return PairEvidence(point_cosine, anchor_cosine, lexical, strength)
+
+
 def key_point_strengths(
     points: list[str],
     point_vectors: Vectors,
@@ -120,33 +173,10 @@ def key_point_strengths(
     thresholds: Thresholds | None = None,
     anchors: Vectors | None = None,
 ) -> npt.NDArray[np.float64]:
-    """How strongly each sentence states each key point (points x sentences, 0..1).
-
-    Semantic evidence is the closeness to the key point or, when given, to its anchor sentence of
-    the reference, whichever is stronger; lexical evidence is the share of the point's lemmas said.
-    """
-    t = thresholds or Thresholds()
-    semantic = np.clip(
-        (point_vectors @ sentence_vectors.T - t.key_point_floor)
-        / (t.key_point_ceiling - t.key_point_floor),
-        0.0,
-        1.0,
-    )
-    if anchors is not None:
-        anchored = (anchors @ sentence_vectors.T - t.anchor_floor) / (
-            t.anchor_ceiling - t.anchor_floor
-        )
-        semantic = np.maximum(semantic, np.clip(anchored, 0.0, 1.0))
-    sentence_lemmas = [set(content_lemmas(s)) for s in text_sentences]
-    lexical = np.zeros_like(semantic)
-    for i, point in enumerate(points):
-        lemmas = set(content_lemmas(point))
-        if lemmas:
-            lexical[i] = [len(lemmas & said) / len(lemmas) for said in sentence_lemmas]
-    strength: npt.NDArray[np.float64] = (
-        1 - t.lexical_weight
-    ) * semantic + t.lexical_weight * lexical
-    return strength
+    """How strongly each sentence states each key point (points x sentences, 0..1)."""
+    return pair_evidence(
+        points, point_vectors, text_sentences, sentence_vectors, thresholds, anchors
+    ).strength
 
 
 def key_point_anchors(
@@ -161,11 +191,14 @@ def key_point_anchors(
 def _assign(
     points: list[str],
     answer_sentences: list[str],
-    strength: npt.NDArray[np.float64],
+    pairs: PairEvidence,
+    similarity_norm: float,
     contradicted: set[int | None],
     t: Thresholds,
+    point_model: PointModel | None,
 ) -> list[KeyPointEvidence]:
-    """Give each key point its best sentence; a short sentence can state only one point."""
+    """Give each key point its best sentence (a short one states only one point), then decide."""
+    strength = pairs.strength
     n_sentences = len(answer_sentences)
     capacity = [
         max(1, (len(set(content_lemmas(s))) + 2) // WORDS_PER_POINT) for s in answer_sentences
@@ -176,18 +209,39 @@ def _assign(
         if row not in assigned and capacity[col] > 0:
             assigned[row] = col
             capacity[col] -= 1
+    best = strength.max(axis=1)
     result = []
     for i, point in enumerate(points):
         chosen = assigned.get(i)
-        if chosen is None or i in contradicted:
-            # A point without a sentence of its own keeps half of its best evidence.
-            value = 0.0 if i in contradicted else 0.5 * float(strength[i].max())
-            result.append(KeyPointEvidence(i, point, value, False, None))
+        if i in contradicted:
+            result.append(KeyPointEvidence(i, point, 0.0, False, None))
             continue
-        value = float(strength[i, chosen])
-        covered = value >= t.covered
-        sentence = answer_sentences[chosen] if covered else None
-        result.append(KeyPointEvidence(i, point, value, covered, sentence))
+        # A point without a sentence of its own keeps half of its best evidence.
+        value = float(strength[i, chosen]) if chosen is not None else 0.5 * float(strength[i].max())
+        column = chosen if chosen is not None else int(strength[i].argmax())
+        others = np.delete(strength[:, column], i)
+        other_best = np.delete(best, i)
+        evidence = PointEvidence(
+            strength=value,
+            point_cosine=float(pairs.point_cosine[i].max()),
+            anchor_cosine=float(pairs.anchor_cosine[i].max()),
+            lexical=float(pairs.lexical[i].max()),
+            margin=value - float(others.max()) if len(others) else value,
+            answer_similarity=similarity_norm,
+            assigned=chosen is not None,
+            point_contrast=float(pairs.point_cosine[i].max() - pairs.point_cosine[i].mean()),
+            anchor_contrast=float(pairs.anchor_cosine[i].max() - pairs.anchor_cosine[i].mean()),
+            relative=float(best[i] - (other_best.mean() if len(other_best) else 0.0)),
+            sentences=n_sentences,
+            point_words=len(set(content_lemmas(point))),
+        )
+        if point_model is not None:
+            probability = point_model.probability(evidence)
+            covered = chosen is not None and probability >= point_model.threshold
+        else:
+            covered = chosen is not None and value >= t.covered
+        sentence = answer_sentences[column] if covered else None
+        result.append(KeyPointEvidence(i, point, value, covered, sentence, evidence))
     return result
 
 

@@ -12,7 +12,8 @@ from app.grading.analysis import key_point_anchors
 from app.grading.dataset import GradedAnswer
 from app.grading.grader import Grader
 from app.grading.metrics import Judged, agreement
-from app.grading.scoring import ScoreModel, features, fit_score_model
+from app.grading.points import fit_point_model
+from app.grading.scoring import GRADER_VERSION, ScoreModel, features, fit_score_model
 from app.grading.targets import key_points_from_reference, neighbours_of, target_for_question
 from app.grading.types import GradingTarget, Neighbours, PointSet
 from app.grading.validation import is_dont_know
@@ -129,8 +130,11 @@ def calibrate(
     alpha: float = 1.0,
     trained_on: dict[str, object] | None = None,
 ) -> ScoreModel:
-    """Fit the score model on the answers the model decides: on-topic, gradable, not 'не знаю'."""
-    values, expert = [], []
+    """Fit the key-point model on the experts' ticks, then the score model on its evidence.
+
+    The score model sees only answers it decides: on-topic, gradable, not 'не знаю'.
+    """
+    gradable, evidence, covered = [], [], []
     for row in rows:
         if is_dont_know(row.answer.strip()):
             continue
@@ -138,13 +142,28 @@ def calibrate(
             analysis = grader.analyse(targets.by_question[_normalise(row.question)], row.answer)
         except InvalidAnswer:
             continue
+        gradable.append(row)
+        if row.covered_key_points is None or analysis.off_topic.flagged:
+            continue
+        ticked = set(row.covered_key_points)
+        # Only points with a sentence of their own can be covered: the model decides those.
+        for point in analysis.key_points:
+            if point.evidence is not None and point.evidence.assigned:
+                evidence.append(point.evidence)
+                covered.append(point.index in ticked)
+    points = fit_point_model(evidence, covered) if sum(covered) >= 10 else None
+    with_points = grader.with_model(ScoreModel(GRADER_VERSION, {}, 0.0, points=points))
+    values, expert = [], []
+    for row in gradable:
+        analysis = with_points.analyse(targets.by_question[_normalise(row.question)], row.answer)
         if analysis.off_topic.flagged or not analysis.sentences:
             continue
         values.append(features(analysis))
         expert.append(row.expert_score)
     if len(values) < 10:
         raise InvalidAnswer(f"Для калибровки нужно хотя бы 10 ответов по теме, есть {len(values)}.")
-    return fit_score_model(values, expert, alpha, (trained_on or {}) | {"answers": len(values)})
+    info = (trained_on or {}) | {"answers": len(values), "key_point_pairs": len(evidence)}
+    return fit_score_model(values, expert, alpha, info, points)
 
 
 def judge(rows: list[GradedAnswer], predictions: list[Prediction]) -> dict[str, object]:

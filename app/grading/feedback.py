@@ -119,7 +119,10 @@ def compose_feedback(
             f"структура {scores.structure:g}/10."
         )
     if analysis.injections:
-        lines.append("\n⚠️ Инструкции оценщику внутри ответа не учитываются и баллов не добавляют.")
+        lines.append(
+            "\n⚠️ Инструкции оценщику внутри ответа не учитываются, а оценка такого ответа "
+            "не выше 3/10: на собеседовании попытка повлиять на оценку говорит против кандидата."
+        )
     if analysis.off_topic.flagged:
         if analysis.off_topic.closer_question:
             lines.append(

@@ -62,7 +62,13 @@ class Grader:
     def analyse(self, target: GradingTarget, answer: str) -> Analysis:
         """The evidence alone (for calibration); raises InvalidAnswer like `grade`."""
         text = clean_answer(answer, self._max_chars)
-        return analyse(text, target, self._embedder, self._neighbours, self._thresholds)
+        return analyse(
+            text, target, self._embedder, self._neighbours, self._thresholds, self._model.points
+        )
+
+    def with_model(self, model: ScoreModel) -> Grader:
+        """The same grader with another score model (calibration tries candidates)."""
+        return Grader(self._embedder, self._neighbours, self._thresholds, self._max_chars, model)
 
     def grade(self, target: GradingTarget, answer: str) -> Grade:
         """Raises InvalidAnswer for input that cannot be graded; a 'не знаю' scores 0."""
@@ -73,7 +79,7 @@ class Grader:
             return Grade(
                 scores, False, [], compose_feedback(scores, analysis, target, True), analysis
             )
-        analysis = analyse(text, target, self._embedder, self._neighbours, self._thresholds)
+        analysis = self.analyse(target, text)
         scores = score(analysis, self._model)
         feedback = compose_feedback(scores, analysis, target)
         return Grade(

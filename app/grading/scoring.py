@@ -8,9 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
+from app.grading.points import PointModel
 from app.grading.types import Analysis
 
-GRADER_VERSION = "embedded-1.0"
+GRADER_VERSION = "embedded-1.1"
 MODEL_PATH = Path(__file__).resolve().parent / "calibration" / f"{GRADER_VERSION}.json"
 
 FEATURES = (
@@ -27,6 +28,9 @@ FEATURES = (
     "definition",
 )
 OFF_TOPIC_CAP = 1.0
+# An answer that tries to instruct the grader is graded on the rest of it, and never above this:
+# an interviewer would not reward an attempt to game the grade.
+INJECTION_CAP = 3.0
 # Against a reference of REFERENCE_WORDS or more content words, an answer of fewer than
 # SHORT_ANSWER_WORDS cannot be complete: it is capped, lower still when it states no key point.
 # Short references ("At the main function.") accept short answers.
@@ -62,6 +66,8 @@ class ScoreModel:
     weights: dict[str, float]
     intercept: float
     trained_on: dict[str, object] = field(default_factory=dict)
+    # Decides which key points are covered; without it a fixed strength cut-off does.
+    points: PointModel | None = None
 
     def predict(self, values: dict[str, float]) -> float:
         raw = self.intercept + sum(w * values[name] for name, w in self.weights.items())
@@ -77,7 +83,10 @@ class ScoreModel:
         missing = set(FEATURES) - set(data["weights"])
         if missing:
             raise ValueError(f"{path}: the score model lacks features {sorted(missing)}")
-        return cls(data["version"], data["weights"], data["intercept"], data.get("trained_on", {}))
+        points = PointModel.from_json(data["points"]) if data.get("points") else None
+        return cls(
+            data["version"], data["weights"], data["intercept"], data.get("trained_on", {}), points
+        )
 
 
 def fit_score_model(
@@ -85,6 +94,7 @@ def fit_score_model(
     targets: list[float],
     alpha: float = 1.0,
     trained_on: dict[str, object] | None = None,
+    points: PointModel | None = None,
 ) -> ScoreModel:
     """Ridge regression in closed form; features are centred so the intercept is not penalised."""
     x = np.array([[r[name] for name in FEATURES] for r in rows], dtype=np.float64)
@@ -99,6 +109,7 @@ def fit_score_model(
         {name: round(float(w), 6) for name, w in zip(FEATURES, weights, strict=True)},
         round(intercept, 6),
         trained_on or {},
+        points,
     )
 
 
@@ -117,6 +128,8 @@ def score(analysis: Analysis, model: ScoreModel) -> Scores:
     overall = model.predict(values) if analysis.sentences else 0.0
     if analysis.off_topic.flagged:
         overall = min(overall, OFF_TOPIC_CAP)
+    if analysis.injections:
+        overall = min(overall, INJECTION_CAP)
     if analysis.word_count < SHORT_ANSWER_WORDS and analysis.reference_words >= REFERENCE_WORDS:
         overall = min(overall, SHORT_ANSWER_CAP if analysis.covered_indexes else EMPTY_ANSWER_CAP)
     completeness = 10 * (0.5 * analysis.covered_share + 0.5 * analysis.coverage)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.grading.points import PointEvidence
 from app.grading.structure import Structure
 from app.nlp.embedder import Vectors
 
@@ -91,6 +92,7 @@ class KeyPointEvidence:
     strength: float
     covered: bool
     sentence: str | None
+    evidence: PointEvidence | None = None
 
 
 @dataclass(frozen=True)

@@ -41,19 +41,31 @@ _DONT_KNOW_PHRASE = re.compile(
     r"|не\s+сталкивал\w*|не\s+могу\s+ответить|i\s+don'?t\s+know|no\s+idea|not\s+sure|skip",
     re.IGNORECASE,
 )
+_SKIP = re.compile(
+    r"пропущу|пропускаю|пропустим|следующ\w*\s+вопрос|давайте\s+дальше|next\s+question|skip",
+    re.IGNORECASE,
+)
+# "…, но …" or a colon introduces what the candidate does know.
+_BUT = re.compile(r"\bно\b|\bоднако\b|\bbut\b|:", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Words that often surround "не знаю" without adding any knowledge.
 _AROUND = frozenset(
-    "я не знаю помню этот вопрос вопроса тут здесь честно к сожалению увы пока ещё еще так "
-    "сразу наверное да нет с этим этом этого сталкивался сталкивалась i know don't dont idea".split()
+    "я не знаю помню этот вопрос вопроса тут здесь честно если к сожалению увы пока ещё еще так "
+    "сразу наверное да нет с этим этом этого сталкивался сталкивалась работал работала что такое "
+    "это точно как правильно даже лучше можно давайте i know don't dont idea".split()
 )
+SKIP_MAX_WORDS = 30
 
 
 def is_dont_know(text: str) -> bool:
     """True for answers that only say the candidate does not know (a few words around it at most)."""
     if _DONT_KNOW.match(text):
         return True
-    if not _DONT_KNOW_PHRASE.search(text):
+    if not _DONT_KNOW_PHRASE.search(text) or _BUT.search(text):
         return False
+    words = _WORD.findall(text.lower())
+    # "Не помню, что такое CTE, с SQL работал мало. Пропущу." gives up explicitly.
+    if _SKIP.search(text) and len(words) <= SKIP_MAX_WORDS:
+        return True
     rest = _DONT_KNOW_PHRASE.sub(" ", text.lower())
     return len([w for w in _WORD.findall(rest) if w not in _AROUND]) <= 2
