@@ -15,6 +15,7 @@ from app.grading.scoring import ScoreModel
 from app.grading.targets import neighbours_of
 from app.grading.types import Neighbours
 from app.interview.service import InterviewService
+from app.llm.client import LLMClient, build_llm
 from app.nlp.cache import CachedEmbedder
 from app.nlp.embedder import Embedder, build_embedder
 from app.storage.db import make_engine, make_sessionmaker, upgrade
@@ -29,6 +30,7 @@ class Services:
     engine: Engine
     sessions: sessionmaker[Session]
     interview: InterviewService
+    llm: LLMClient | None = None
 
 
 def build_grader(
@@ -66,4 +68,5 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
     sessions = make_sessionmaker(engine)
     grader = build_grader(settings, embedder, neighbours_of(store))
     interview = InterviewService(store, grader, sessions)
-    return Services(settings, embedder, store, grader, engine, sessions, interview)
+    llm = build_llm(settings)
+    return Services(settings, embedder, store, grader, engine, sessions, interview, llm)

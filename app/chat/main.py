@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Callable
 from functools import lru_cache
 
 import chainlit as cl
@@ -12,7 +13,10 @@ from app.chat import render
 from app.chat.state import ChatState
 from app.config import Settings
 from app.errors import FeedbackFirstError
+from app.grading.grader import Grade
 from app.interview.topics import TOPIC_TITLES
+from app.llm import interviewer
+from app.llm.client import Usage
 
 log = logging.getLogger("feedbackfirst.chat")
 
@@ -44,6 +48,53 @@ async def _say(content: str, actions: list[cl.Action] | None = None) -> None:
         await action.remove()
     state.actions = actions or []
     await cl.Message(content=content, actions=state.actions).send()
+
+
+async def _say_streamed(
+    head: str,
+    make_pieces: Callable[[Usage], AsyncIterator[str]],
+    tail: str,
+    fallback: str | None,
+    actions: list[cl.Action] | None = None,
+) -> bool:
+    """Stream the LLM's text into one message; on failure show `fallback` (or drop it).
+
+    Returns whether the LLM text was shown. Token usage goes to the session either way.
+    """
+    state = _state()
+    message = cl.Message(content=head)
+    await message.send()
+    usage = Usage()
+    shown = False
+    try:
+        async for piece in make_pieces(usage):
+            await message.stream_token(piece)
+        shown = True
+        message.content += tail
+    except Exception as exc:  # noqa: BLE001 - whatever the LLM did, the interview goes on
+        log.warning("LLM reply not used: %s", exc)
+        if fallback is None:
+            await message.remove()
+            await _record_usage(usage)
+            return False
+        message.content = fallback
+    # The previous message keeps its buttons until this one is really shown.
+    for action in state.actions:
+        await action.remove()
+    state.actions = actions or []
+    message.actions = state.actions
+    await message.update()
+    await _record_usage(usage)
+    return shown
+
+
+async def _record_usage(usage: Usage) -> None:
+    state = _state()
+    if state.session_id is None or not (usage.prompt_tokens or usage.completion_tokens):
+        return
+    await cl.make_async(services().interview.record_llm_usage)(
+        state.session_id, state.candidate_id, usage.prompt_tokens, usage.completion_tokens
+    )
 
 
 def _button(name: str, label: str, **payload: str) -> cl.Action:
@@ -139,11 +190,26 @@ async def _ask_next() -> None:
         await _finish()
         return
     state.question_id = question.id
+    state.follow_up_of = None
     state.number += 1
     state.stage = "question"
-    await _say(
-        render.question_text(question, state.number, svc.settings.questions_per_session),
-        [_button("skip", "Пропустить"), _button("finish", "Завершить")],
+    total = svc.settings.questions_per_session
+    actions = [_button("skip", "Пропустить"), _button("finish", "Завершить")]
+    llm = svc.llm
+    if llm is None:
+        await _say(render.question_text(question, state.number, total), actions)
+        return
+    session = await cl.make_async(svc.interview.session_context)(
+        state.session_id, state.candidate_id
+    )
+    await _say_streamed(
+        render.question_header(question, state.number, total),
+        lambda usage: interviewer.phrase_question(
+            llm, question, session.level, session.vacancy_text, usage
+        ),
+        render.phrased_question_tail(question),
+        render.question_text(question, state.number, total),
+        actions,
     )
 
 
@@ -167,7 +233,12 @@ async def on_message(message: cl.Message) -> None:
     if state.stage == "vacancy":
         await _plan_from_text(message.content)
     elif state.stage in {"question", "feedback"}:
-        await _answer(message.content)
+        if state.follow_up_of is not None:
+            # The reply to a follow-up completes the earlier answer; grade them together.
+            text, state.follow_up_of = f"{state.follow_up_of}\n\n{message.content}", None
+            await _answer(text)
+        else:
+            await _answer(message.content)
     elif state.stage == "finished":
         await cl.Message(content=render.FINISHED).send()
     else:
@@ -203,14 +274,45 @@ async def _answer(text: str) -> None:
         return
     state.stage = "feedback"
     header = f"_Попытка {result.attempt}_\n\n" if result.attempt > 1 else ""
-    await _say(
-        header + result.grade.feedback,
-        [
-            _button("retry", "Ответить ещё раз"),
-            _button("next", "Следующий вопрос"),
-            _button("finish", "Завершить"),
-        ],
-    )
+    buttons = [
+        _button("retry", "Ответить ещё раз"),
+        _button("next", "Следующий вопрос"),
+        _button("finish", "Завершить"),
+    ]
+    await _say(header + result.grade.feedback, buttons)
+    if svc.llm is not None:
+        await _interviewer_turn(text, result.grade, result.attempt, buttons)
+
+
+async def _interviewer_turn(
+    answer: str, grade: Grade, attempt: int, buttons: list[cl.Action]
+) -> None:
+    """With an LLM: one follow-up on a partial first answer, otherwise a richer explanation."""
+    state = _state()
+    svc = services()
+    llm = svc.llm
+    if llm is None or state.question_id is None:
+        return
+    question = svc.interview.question(state.question_id)
+    if interviewer.wants_follow_up(grade, attempt):
+        asked = await _say_streamed(
+            render.FOLLOW_UP_HEADER,
+            lambda usage: interviewer.ask_follow_up(llm, question, answer, grade, usage),
+            render.FOLLOW_UP_HINT,
+            None,
+            [_button("next", "Следующий вопрос"), _button("finish", "Завершить")],
+        )
+        if asked:
+            state.follow_up_of = answer
+            return
+    usage = Usage()
+    try:
+        reply = await interviewer.explain_grade(llm, question, answer, grade, usage)
+    except Exception as exc:  # noqa: BLE001 - the embedded feedback is already shown
+        log.warning("LLM feedback not used, the embedded one stands: %s", exc)
+    else:
+        await cl.Message(content=interviewer.render_feedback(reply)).send()
+    await _record_usage(usage)
 
 
 @cl.action_callback("retry")
@@ -219,6 +321,7 @@ async def on_retry(_action: cl.Action) -> None:
     if state.stage != "feedback":
         return
     state.stage = "question"
+    state.follow_up_of = None
     await _say(
         render.RETRY_HINT, [_button("next", "Следующий вопрос"), _button("finish", "Завершить")]
     )

@@ -43,12 +43,25 @@ def plan_text(level: str, topics: list[str], count: int) -> str:
     )
 
 
-def question_text(question: Question, number: int, total: int) -> str:
+def question_header(question: Question, number: int, total: int) -> str:
     level = LEVEL_TITLES.get(question.level.value, question.level.value)
-    return (
-        f"**Вопрос {number} из {total}** · {topic_title(question.topic)} · {level}\n\n"
-        f"### {question.question}\n\n{ANSWER_HINT}"
-    )
+    return f"**Вопрос {number} из {total}** · {topic_title(question.topic)} · {level}\n\n"
+
+
+def question_text(question: Question, number: int, total: int) -> str:
+    return f"{question_header(question, number, total)}### {question.question}\n\n{ANSWER_HINT}"
+
+
+def phrased_question_tail(question: Question) -> str:
+    """Under the interviewer's wording, the bank question it stands for."""
+    return f"\n\n> _Вопрос из банка: {escape_md(question.question)}_\n\n{ANSWER_HINT}"
+
+
+FOLLOW_UP_HEADER = "**Уточняющий вопрос интервьюера:** "
+FOLLOW_UP_HINT = (
+    "\n\n_Ответьте одним сообщением — я оценю ответ вместе с предыдущим. "
+    "Или перейдите к следующему вопросу._"
+)
 
 
 def summary_text(summary: Summary) -> str:

@@ -14,5 +14,7 @@ class ChatState:
     session_id: str | None = None
     question_id: str | None = None
     number: int = 0
+    # The answer a follow-up question was asked about; the reply is graded together with it.
+    follow_up_of: str | None = None
     # Buttons of the last message, removed when the next message comes.
     actions: list[Any] = field(default_factory=list)

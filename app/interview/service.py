@@ -31,6 +31,12 @@ class SubmitResult:
 
 
 @dataclass(frozen=True)
+class SessionContext:
+    level: str
+    vacancy_text: str | None
+
+
+@dataclass(frozen=True)
 class QuestionResult:
     question_id: str
     topic: str
@@ -128,6 +134,22 @@ class InterviewService:
                 )
             )
             return question
+
+    def record_llm_usage(
+        self, session_id: str, candidate_id: str, prompt_tokens: int, completion_tokens: int
+    ) -> None:
+        with self._sessions.begin() as db:
+            session = self._session(db, session_id, candidate_id)
+            session.llm_prompt_tokens += prompt_tokens
+            session.llm_completion_tokens += completion_tokens
+
+    def session_context(self, session_id: str, candidate_id: str) -> SessionContext:
+        with self._sessions.begin() as db:
+            session = self._session(db, session_id, candidate_id)
+            return SessionContext(session.level, session.vacancy_text)
+
+    def question(self, question_id: str) -> Question:
+        return self._store.get(question_id)
 
     def skip(self, session_id: str, candidate_id: str, question_id: str) -> None:
         with self._sessions.begin() as db:

@@ -42,6 +42,9 @@ class InterviewSession(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Tokens the optional LLM spent on this session (prompt and completion), for cost tracking.
+    llm_prompt_tokens: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    llm_completion_tokens: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     asked: Mapped[list[AskedQuestion]] = relationship(
         back_populates="session", order_by="AskedQuestion.position", cascade="all, delete-orphan"
