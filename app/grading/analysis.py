@@ -235,11 +235,8 @@ def _assign(
             sentences=n_sentences,
             point_words=len(set(content_lemmas(point))),
         )
-        if point_model is not None:
-            probability = point_model.probability(evidence)
-            covered = chosen is not None and probability >= point_model.threshold
-        else:
-            covered = chosen is not None and value >= t.covered
+        decided = point_model.covers(evidence) if point_model else value >= t.covered
+        covered = chosen is not None and decided
         sentence = answer_sentences[column] if covered else None
         result.append(KeyPointEvidence(i, point, value, covered, sentence, evidence))
     return result
