@@ -157,6 +157,58 @@ def grade(
         typer.echo(result.feedback)
 
 
+@cli.command("plan")
+def plan_command(
+    vacancy: Annotated[Path, typer.Option(help="Файл вакансии (.txt, .pdf, .docx).")],
+    experience: Annotated[
+        Path | None, typer.Option(help="Файл с опытом кандидата (.txt, .pdf, .docx).")
+    ] = None,
+    level: Annotated[str, typer.Option(help="junior, middle или senior.")] = "middle",
+    count: Annotated[int | None, typer.Option(help="Сколько вопросов в плане.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Вывести JSON.")] = False,
+) -> None:
+    """Topic weights for a vacancy and the questions an interview on it would ask."""
+    from app.bootstrap import open_store
+    from app.errors import FeedbackFirstError
+    from app.interview.documents import read_document
+    from app.interview.planning import plan
+    from app.nlp.embedder import build_embedder
+
+    if level not in {"junior", "middle", "senior"}:
+        typer.echo("Уровень: junior, middle или senior.", err=True)
+        raise typer.Exit(2)
+    settings = Settings()
+    try:
+        vacancy_text = read_document(vacancy)
+        experience_text = read_document(experience) if experience else None
+        embedder = build_embedder(settings)
+        store = open_store(settings, embedder)
+        result = plan(
+            store,
+            vacancy_text,
+            experience_text,
+            level,
+            count or settings.questions_per_session,
+        )
+    except FeedbackFirstError as exc:
+        if as_json:
+            _print_json({"error": exc.user_message})
+        else:
+            typer.echo(exc.user_message, err=True)
+        raise typer.Exit(1) from exc
+    if as_json:
+        _print_json(
+            {
+                "topics": [{"id": t.topic, "weight": t.weight} for t in result.topics],
+                "questions": result.question_ids,
+            }
+        )
+        return
+    for t in result.topics[:8]:
+        typer.echo(f"{t.weight:6.3f}  {t.topic}")
+    typer.echo("Вопросы: " + ", ".join(result.question_ids))
+
+
 @db_cli.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply the Alembic migrations to FEEDBACKFIRST_DATABASE_URL."""
@@ -249,6 +301,36 @@ def eval_calibrate(
         raise typer.Exit(1) from exc
     model.save(output)
     typer.echo(f"Модель оценки: {output} ({model.trained_on['answers']} ответов)")
+
+
+@eval_cli.command("plan")
+def eval_plan(
+    dataset: Annotated[
+        Path, typer.Argument(help="JSONL: id, vacancy, experience, must, irrelevant.")
+    ],
+    output: Annotated[Path, typer.Option(help="Куда записать метрики (JSON).")],
+    top: Annotated[int, typer.Option(help="Сколько первых тем считать планом.")] = 5,
+) -> None:
+    """Topic weights on hand-labelled vacancies: must-have topics in the top, irrelevant ones out."""
+    from app.bootstrap import open_store
+    from app.interview.plan_eval import judge_plans, load_vacancies
+    from app.interview.planning import topic_weights
+    from app.nlp.embedder import build_embedder
+
+    settings = Settings()
+    rows = load_vacancies(dataset)
+    embedder = build_embedder(settings)
+    store = open_store(settings, embedder)
+    ranked = [
+        [t.topic for t in topic_weights(store, row.vacancy, row.experience or None)] for row in rows
+    ]
+    metrics = judge_plans(rows, ranked, top)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+    typer.echo(
+        f"n={metrics['n']} must_in_top={metrics['must_in_top']} "
+        f"irrelevant_in_top={metrics['irrelevant_in_top']} -> {output}"
+    )
 
 
 @cli.command("serve")

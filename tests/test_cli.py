@@ -180,3 +180,25 @@ def test_eval_grading_contract(cli_env: dict[str, str], tmp_path: Path) -> None:
     )
     assert bad.returncode == 1
     assert "broken.jsonl:1" in bad.stderr
+
+
+def test_plan_contract(cli_env: dict[str, str], tmp_path: Path) -> None:
+    vacancy = tmp_path / "vacancy.txt"
+    vacancy.write_text(
+        "Команда кредитного скоринга. Задачи: модели риска дефолта на CatBoost и LightGBM, "
+        "контроль качества моделей на отложенной выборке.",
+        "utf-8",
+    )
+    result = _run(["plan", "--vacancy", str(vacancy), "--level", "junior", "--json"], cli_env)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    weights = [t["weight"] for t in data["topics"]]
+    assert set(data) == {"topics", "questions"}
+    assert weights == sorted(weights, reverse=True) and len(weights) == 19
+    assert "trees_ensembles" in {t["id"] for t in data["topics"][:2]}
+    assert data["questions"] and all(isinstance(q, str) for q in data["questions"])
+    binary = tmp_path / "vacancy.pdf"
+    binary.write_bytes(b"%PDF-1.4 broken")
+    bad = _run(["plan", "--vacancy", str(binary), "--json"], cli_env)
+    assert bad.returncode == 1
+    assert "PDF" in json.loads(bad.stdout)["error"]

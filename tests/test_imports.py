@@ -25,6 +25,7 @@ STACK = [
     "typer",
     "pydantic_settings",
     "playwright.sync_api",
+    "pypdf",
 ]
 
 

@@ -266,6 +266,11 @@ class QuestionStore:
         self.get(question_id)
         return self._anchor_vectors[question_id]
 
+    @property
+    def embedder(self) -> Embedder:
+        """The embedder the index was opened with (queries must use the same model)."""
+        return self._embedder
+
     def __len__(self) -> int:
         return len(self.questions)
 

@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 
 from app.bank.schema import Question
 from app.bank.store import QuestionStore
-from app.interview.lexicon import topic_mentions
 from app.interview.topics import TOPIC_QUERIES
 
 LEVEL_ORDER = ("junior", "middle", "senior")
-LEXICON_WEIGHT = 1.0
-
-
-def topics_for_text(store: QuestionStore, text: str, limit: int = 4) -> list[str]:
-    """Topics a vacancy or wish-list text talks about: retrieval over the bank plus named terms."""
-    hits = store.search(text, limit=40)
-    weights: dict[str, float] = defaultdict(float)
-    for rank, hit in enumerate(hits):
-        weights[hit.question.topic] += hit.similarity / (1.0 + 0.1 * rank)
-    top = max(weights.values(), default=1.0)
-    scores = {topic: weight / top for topic, weight in weights.items()}
-    # A topic named outright ("SQL", "A/B-тесты") outweighs what retrieval alone suggests.
-    for topic, count in topic_mentions(text).items():
-        scores[topic] = scores.get(topic, 0.0) + LEXICON_WEIGHT * min(count, 2)
-    ranked = sorted(scores, key=lambda topic: -scores[topic])
-    return ranked[:limit]
 
 
 def _levels_near(level: str) -> list[str]:

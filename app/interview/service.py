@@ -14,7 +14,8 @@ from app.bank.store import QuestionStore
 from app.errors import InvalidAnswer, NotFound
 from app.grading.grader import Grade, Grader
 from app.grading.targets import target_for_question
-from app.interview.selection import next_question, topics_for_text
+from app.interview.planning import topic_weights
+from app.interview.selection import next_question
 from app.storage import models
 
 # Hard cap on what is stored of one answer; longer input is refused anyway, this bounds the row.
@@ -79,7 +80,8 @@ class InterviewService:
             return candidate.id
 
     def plan_topics(self, text: str, limit: int = 4) -> list[str]:
-        return topics_for_text(self._store, text, limit)
+        """The heaviest topics of a vacancy or wish list."""
+        return [w.topic for w in topic_weights(self._store, text)[:limit]]
 
     def start(
         self,
