@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.accounts.service import AccountService
 from app.bank.build import ensure_bank
 from app.bank.store import QuestionStore
 from app.config import Settings
@@ -30,6 +32,7 @@ class Services:
     engine: Engine
     sessions: sessionmaker[Session]
     interview: InterviewService
+    accounts: AccountService
     llm: LLMClient | None = None
 
 
@@ -69,4 +72,11 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
     grader = build_grader(settings, embedder, neighbours_of(store))
     interview = InterviewService(store, grader, sessions)
     llm = build_llm(settings)
-    return Services(settings, embedder, store, grader, engine, sessions, interview, llm)
+    accounts = AccountService(sessions)
+    return Services(settings, embedder, store, grader, engine, sessions, interview, accounts, llm)
+
+
+@lru_cache(maxsize=1)
+def shared_services() -> Services:
+    """The process's services, built on first use (the chat and the API share them)."""
+    return build_services(Settings())

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from app.config import PROJECT_ROOT, Settings
+from app.config import Settings
 
 cli = typer.Typer(help="FeedbackFirst: тренажёр ML-собеседований.", no_args_is_help=True)
 bank_cli = typer.Typer(help="Банк вопросов: сборка, проверка, статистика.", no_args_is_help=True)
@@ -21,8 +20,6 @@ eval_cli = typer.Typer(
 cli.add_typer(bank_cli, name="bank")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(eval_cli, name="eval")
-
-CHAT_SCRIPT = PROJECT_ROOT / "app" / "chat" / "main.py"
 
 
 def _print_json(data: object) -> None:
@@ -338,7 +335,7 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Адрес.")] = None,
     port: Annotated[int | None, typer.Option(help="Порт.")] = None,
 ) -> None:
-    """Prepare the bank and the database, then run the Chainlit chat."""
+    """Prepare the bank and the database, then serve the chat and the REST API."""
     from app.bootstrap import prepare_bank
     from app.nlp.embedder import build_embedder
     from app.storage.db import upgrade
@@ -347,13 +344,11 @@ def serve(
     if prepare_bank(settings, build_embedder(settings)):
         typer.echo("Банк вопросов собран.")
     upgrade(settings.database_url)
-    env = dict(os.environ, CHAINLIT_APP_ROOT=str(PROJECT_ROOT))
-    args = [
-        sys.executable, "-m", "chainlit", "run", str(CHAT_SCRIPT), "--headless",
-        "--host", host or settings.host, "--port", str(port or settings.port),
-    ]  # fmt: skip
-    typer.echo(f"Чат: http://{host or settings.host}:{port or settings.port}")
-    os.execve(sys.executable, args, env)  # noqa: S606 - our own interpreter, fixed arguments
+    import uvicorn
+
+    host, port = host or settings.host, port or settings.port
+    typer.echo(f"Чат: http://{host}:{port} · API: http://{host}:{port}/docs")
+    uvicorn.run("app.server:create_app", factory=True, host=host, port=port, log_level="warning")
 
 
 def main() -> None:

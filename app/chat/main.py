@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
-from functools import lru_cache
 
 import chainlit as cl
 
-from app.bootstrap import Services, build_services
+from app.bootstrap import Services, shared_services
 from app.chat import render
 from app.chat.state import ChatState
-from app.config import Settings
 from app.errors import FeedbackFirstError
 from app.grading.grader import Grade
 from app.interview.topics import TOPIC_TITLES
@@ -29,10 +27,9 @@ MIXED_TOPICS = [
 ]
 
 
-@lru_cache(maxsize=1)
 def services() -> Services:
-    """Built once per server process, on the first chat, not at import."""
-    return build_services(Settings())
+    """Built once per server process, on the first chat or API call, not at import."""
+    return shared_services()
 
 
 def _state() -> ChatState:

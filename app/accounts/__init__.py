@@ -1,0 +1,1 @@
+"""Accounts, API tokens, and a candidate's own data: export and deletion."""

@@ -1,0 +1,1 @@
+"""The REST API over the interview services (FastAPI; OpenAPI docs at /docs)."""

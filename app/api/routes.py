@@ -1,0 +1,165 @@
+"""Routes: accounts and tokens, sessions, answers, a candidate's own data."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.accounts.service import AccountService
+from app.api.schemas import (
+    AnswerIn,
+    Credentials,
+    ErrorOut,
+    GradeOut,
+    QuestionOut,
+    ResultOut,
+    SessionIn,
+    SessionOut,
+    SummaryOut,
+    TokenOut,
+)
+from app.bootstrap import Services
+from app.interview.service import InterviewService
+
+router = APIRouter(prefix="/api/v1")
+_bearer = HTTPBearer(auto_error=False)
+ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"model": ErrorOut},
+    404: {"model": ErrorOut},
+    422: {"model": ErrorOut},
+}
+
+
+def services(request: Request) -> Services:
+    built: Services = request.app.state.services()
+    return built
+
+
+def _accounts(svc: Annotated[Services, Depends(services)]) -> AccountService:
+    return svc.accounts
+
+
+def _interview(svc: Annotated[Services, Depends(services)]) -> InterviewService:
+    return svc.interview
+
+
+async def candidate(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    accounts: Annotated[AccountService, Depends(_accounts)],
+) -> str:
+    """The candidate the bearer token belongs to; 401 otherwise."""
+    if credentials is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Нужен токен: Authorization: Bearer …")
+    return await run_in_threadpool(accounts.candidate_for_token, credentials.credentials)
+
+
+Candidate = Annotated[str, Depends(candidate)]
+Accounts = Annotated[AccountService, Depends(_accounts)]
+Interview = Annotated[InterviewService, Depends(_interview)]
+
+
+@router.post("/accounts", status_code=201, responses=ERRORS, tags=["accounts"])
+async def register(body: Credentials, accounts: Accounts) -> TokenOut:
+    """Create an account and return its first token."""
+    candidate_id = await run_in_threadpool(accounts.register, body.username, body.password)
+    return TokenOut(candidate_id=candidate_id, token=accounts.issue_token(candidate_id))
+
+
+@router.post("/tokens", responses=ERRORS, tags=["accounts"])
+async def login(body: Credentials, accounts: Accounts) -> TokenOut:
+    """A new token for a username and password."""
+    candidate_id = await run_in_threadpool(accounts.authenticate, body.username, body.password)
+    return TokenOut(candidate_id=candidate_id, token=accounts.issue_token(candidate_id))
+
+
+@router.post("/sessions", status_code=201, responses=ERRORS, tags=["interview"])
+async def start_session(body: SessionIn, me: Candidate, interview: Interview) -> SessionOut:
+    """Start an interview on the given topics, or on the vacancy's topics."""
+    topics = body.topics
+    if not topics and body.vacancy:
+        topics = await run_in_threadpool(interview.plan_topics, body.vacancy)
+    if not topics:
+        raise HTTPException(422, "Укажите темы (topics) или текст вакансии (vacancy).")
+    session_id = await run_in_threadpool(
+        lambda: interview.start(
+            me,
+            level=body.level,
+            topics=topics,
+            vacancy_text=body.vacancy,
+            planned_questions=body.questions,
+        )
+    )
+    return SessionOut(session_id=session_id, topics=topics)
+
+
+@router.post(
+    "/sessions/{session_id}/next",
+    responses=ERRORS | {204: {"description": "Вопросов больше нет"}},
+    tags=["interview"],
+)
+async def next_question(session_id: str, me: Candidate, interview: Interview) -> QuestionOut:
+    question = await run_in_threadpool(interview.ask_next, session_id, me)
+    if question is None:
+        raise HTTPException(status.HTTP_204_NO_CONTENT)
+    return QuestionOut(
+        question_id=question.id,
+        topic=question.topic,
+        level=question.level.value,
+        question=question.question,
+    )
+
+
+@router.post("/sessions/{session_id}/answers", responses=ERRORS, tags=["interview"])
+async def submit_answer(
+    session_id: str, body: AnswerIn, me: Candidate, interview: Interview
+) -> GradeOut:
+    """Store the answer, then grade it; an ungradable answer is kept and gets a 422 with why."""
+    result = await run_in_threadpool(
+        interview.submit_answer, session_id, me, body.question_id, body.text
+    )
+    if result.grade is None:
+        raise HTTPException(422, result.error or "Ответ не удалось оценить.")
+    return GradeOut(
+        answer_id=result.answer_id,
+        attempt=result.attempt,
+        score=result.grade.score,
+        off_topic=result.grade.off_topic,
+        covered_key_points=result.grade.covered_key_points,
+        feedback=result.grade.feedback,
+    )
+
+
+@router.post("/sessions/{session_id}/finish", responses=ERRORS, tags=["interview"])
+async def finish(session_id: str, me: Candidate, interview: Interview) -> SummaryOut:
+    summary = await run_in_threadpool(interview.finish, session_id, me)
+    return SummaryOut(
+        results=[
+            ResultOut(
+                question_id=r.question_id,
+                topic=r.topic,
+                question=r.question,
+                best_score=r.best_score,
+                attempts=r.attempts,
+                skipped=r.skipped,
+            )
+            for r in summary.results
+        ],
+        average=summary.average,
+        weak_topics=summary.weak_topics,
+    )
+
+
+@router.get("/me/export", responses=ERRORS, tags=["my data"])
+async def export_my_data(me: Candidate, accounts: Accounts) -> dict[str, object]:
+    """Everything stored about me: account, sessions, questions, answers and grades."""
+    return await run_in_threadpool(accounts.export, me)
+
+
+@router.delete("/me", status_code=204, responses=ERRORS, tags=["my data"])
+async def delete_my_data(me: Candidate, accounts: Accounts) -> Response:
+    """Delete my account and every answer, grade and session; tokens stop working."""
+    await run_in_threadpool(accounts.delete, me)
+    return Response(status_code=204)

@@ -1,0 +1,69 @@
+"""Request and response bodies of the REST API."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Credentials(BaseModel):
+    username: str = Field(min_length=3, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class TokenOut(BaseModel):
+    candidate_id: str
+    token: str = Field(description="Bearer token; shown once, only its hash is stored.")
+
+
+class SessionIn(BaseModel):
+    level: Literal["junior", "middle", "senior"] = "middle"
+    topics: list[str] = Field(default_factory=list, max_length=19)
+    vacancy: str | None = Field(default=None, max_length=50_000)
+    questions: int = Field(default=5, ge=1, le=20)
+
+
+class SessionOut(BaseModel):
+    session_id: str
+    topics: list[str]
+
+
+class QuestionOut(BaseModel):
+    question_id: str
+    topic: str
+    level: str
+    question: str
+
+
+class AnswerIn(BaseModel):
+    question_id: str = Field(max_length=128)
+    text: str = Field(max_length=20_000)
+
+
+class GradeOut(BaseModel):
+    answer_id: int
+    attempt: int
+    score: float
+    off_topic: bool
+    covered_key_points: list[int]
+    feedback: str
+
+
+class ResultOut(BaseModel):
+    question_id: str
+    topic: str
+    question: str
+    best_score: float | None
+    attempts: int
+    skipped: bool
+
+
+class SummaryOut(BaseModel):
+    results: list[ResultOut]
+    average: float | None
+    weak_topics: list[str]
+
+
+class ErrorOut(BaseModel):
+    detail: str

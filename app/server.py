@@ -1,0 +1,25 @@
+"""The web process: the REST API (/api/v1, docs at /docs) with the Chainlit chat mounted at /."""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI
+
+from app.config import PROJECT_ROOT
+
+CHAT_SCRIPT = PROJECT_ROOT / "app" / "chat" / "main.py"
+
+
+def create_app() -> FastAPI:
+    """Factory for uvicorn; the chat's config and translations are read from the project root."""
+    os.environ.setdefault("CHAINLIT_APP_ROOT", str(PROJECT_ROOT))
+    from chainlit.utils import mount_chainlit
+
+    from app.api.app import create_api
+    from app.bootstrap import shared_services
+
+    app = create_api(shared_services)
+    # Mounted last: the API routes and /docs match first, everything else is the chat.
+    mount_chainlit(app=app, target=str(CHAT_SCRIPT), path="")
+    return app
