@@ -104,14 +104,21 @@ def test_breaker_stops_calls_after_repeated_failures(llm: FakeLLM) -> None:
     breaker = CircuitBreaker(failures=2, cooldown=30.0, clock=lambda: now[0])
     client = _client(llm, max_retries=0, breaker=breaker)
     llm.replies += [Reply(status=500)] * 2
-    for _ in range(2):
-        with pytest.raises(LLMUnavailable):
-            asyncio.run(client.complete(HELLO))
-    sent = len(llm.requests)
-    with pytest.raises(LLMUnavailable, match="circuit open"):
-        asyncio.run(client.complete(HELLO))
-    assert len(llm.requests) == sent
-    now[0] = 31.0
-    llm.replies.append(Reply(content="снова работает"))
-    assert asyncio.run(client.complete(HELLO)) == "снова работает"
+
+    async def scenario() -> tuple[int, str]:
+        # One event loop for the whole scenario, as in the chat server: the client keeps its
+        # connections between calls.
+        for _ in range(2):
+            with pytest.raises(LLMUnavailable):
+                await client.complete(HELLO)
+        sent = len(llm.requests)
+        with pytest.raises(LLMUnavailable, match="circuit open"):
+            await client.complete(HELLO)
+        assert len(llm.requests) == sent == 2
+        now[0] = 31.0
+        llm.replies.append(Reply(content="снова работает"))
+        return sent, await client.complete(HELLO)
+
+    _, text = asyncio.run(scenario())
+    assert text == "снова работает"
     assert not breaker.is_open

@@ -75,8 +75,9 @@ def test_explanation_sees_the_analysis_and_the_delimited_answer(
         reply = asyncio.run(interviewer.explain_grade(client, question, INJECTED, grade, usage))
         sent = llm.last_request.text
         llm.replies += [Reply(content="{}"), Reply(content="{}")]
+        fresh = LLMClient(llm.base_url, "fake-model", timeout=2.0)  # a client per event loop
         with pytest.raises(LLMUnavailable):
-            asyncio.run(interviewer.explain_grade(client, question, INJECTED, grade, usage))
+            asyncio.run(interviewer.explain_grade(fresh, question, INJECTED, grade, usage))
     assert reply.missing == ["Нет признаков переобучения."]
     assert question.reference_answer in sent  # the answer is in, so the reference may be shown
     assert "Незасчитанные пункты" in sent and "<<<ДАННЫЕ_ПОЛЬЗОВАТЕЛЯ" in sent
