@@ -140,6 +140,9 @@ class AccountService:
                 )
             )
             db.execute(delete(models.ApiToken).where(models.ApiToken.candidate_id == candidate_id))
+            db.execute(
+                delete(models.ReviewItem).where(models.ReviewItem.candidate_id == candidate_id)
+            )
             db.execute(delete(models.Candidate).where(models.Candidate.id == candidate_id))
 
 

@@ -27,12 +27,10 @@ def next_question(
     vacancy_text: str | None,
     seed: str,
 ) -> Question | None:
-    """Round-robin over the plan's topics; within a topic the best match of the level, varied by seed."""
-    if not topics:
-        return None
+    """The first topic (in the order given) with a question left; in it, one of the best matches
+    of the level, varied by seed and position."""
     rng = random.Random(f"{seed}:{position}")  # noqa: S311 - variety, not security
-    start = position % len(topics)
-    for topic in topics[start:] + topics[:start]:
+    for topic in topics:
         query = vacancy_text or TOPIC_QUERIES.get(topic, topic)
         for candidate_level in _levels_near(level):
             hits = store.search(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -14,7 +15,8 @@ from app.bank.store import QuestionStore
 from app.errors import InvalidAnswer, NotFound
 from app.grading.grader import Grade, Grader
 from app.grading.targets import target_for_question
-from app.interview.planning import topic_weights
+from app.interview.planning import TopicWeight, allocate, topic_weights
+from app.interview.repetition import PASS_SCORE, ReviewState, review
 from app.interview.selection import next_question
 from app.storage import models
 
@@ -29,6 +31,21 @@ class SubmitResult:
     attempt: int
     grade: Grade | None
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class _History:
+    """What earlier sessions say about a candidate."""
+
+    due_failed: list[str]  # failed before and due again, earliest first
+    not_due: list[str]  # answered and not due yet: not asked again
+    seen_before: set[str]
+    mastery: dict[str, float]  # topic -> mean score of its questions, 0..1
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes for timezone-aware columns; they are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -66,11 +83,16 @@ class InterviewService:
     """Starts sessions, asks questions, stores and grades answers, sums a session up."""
 
     def __init__(
-        self, store: QuestionStore, grader: Grader, sessions: sessionmaker[Session]
+        self,
+        store: QuestionStore,
+        grader: Grader,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._store = store
         self._grader = grader
         self._sessions = sessions
+        self._clock = clock
 
     def new_candidate(self) -> str:
         with self._sessions.begin() as db:
@@ -114,17 +136,23 @@ class InterviewService:
         return session
 
     def ask_next(self, session_id: str, candidate_id: str) -> Question | None:
-        """The next question of the plan, recorded as asked; None when the session is done."""
+        """The next question, recorded as asked; None when the session is done.
+
+        A question failed in an earlier session and due again comes first (up to a third of the
+        session); otherwise topics the candidate is weak in get more of the questions.
+        """
         with self._sessions.begin() as db:
             session = self._session(db, session_id, candidate_id)
             if session.status != "active" or len(session.asked) >= session.planned_questions:
                 return None
-            question = next_question(
+            asked = [a.question_id for a in session.asked]
+            history = self._history(db, candidate_id, session)
+            question = self._repeat(history, session, asked) or next_question(
                 self._store,
-                topics=session.topics,
+                topics=self._topic_order(history, session, len(asked)),
                 level=session.level,
-                asked_ids=[a.question_id for a in session.asked],
-                position=len(session.asked),
+                asked_ids=asked + history.not_due,
+                position=len(asked),
                 vacancy_text=session.vacancy_text,
                 seed=session.id,
             )
@@ -132,10 +160,62 @@ class InterviewService:
                 return None
             session.asked.append(
                 models.AskedQuestion(
-                    question_id=question.id, topic=question.topic, position=len(session.asked)
+                    question_id=question.id, topic=question.topic, position=len(asked)
                 )
             )
             return question
+
+    def _history(
+        self, db: Session, candidate_id: str, session: models.InterviewSession
+    ) -> _History:
+        items = db.scalars(
+            select(models.ReviewItem).where(models.ReviewItem.candidate_id == candidate_id)
+        ).all()
+        now = self._clock()
+        started = _aware(session.started_at)
+        earlier = [i for i in items if _aware(i.reviewed_at) < started]
+        scores: dict[str, list[float]] = defaultdict(list)
+        for item in earlier:
+            scores[item.topic].append(item.last_score)
+        return _History(
+            due_failed=[
+                i.question_id
+                for i in sorted(earlier, key=lambda i: _aware(i.due_at))
+                if i.last_score < PASS_SCORE and _aware(i.due_at) <= now
+            ],
+            not_due=[i.question_id for i in items if _aware(i.due_at) > now],
+            seen_before={i.question_id for i in earlier},
+            mastery={t: sum(v) / (10 * len(v)) for t, v in scores.items()},
+        )
+
+    def _repeat(
+        self, history: _History, session: models.InterviewSession, asked: list[str]
+    ) -> Question | None:
+        budget = max(1, session.planned_questions // 3)
+        if sum(1 for q in asked if q in history.seen_before) >= budget:
+            return None
+        for question_id in history.due_failed:
+            question = self._store.get(question_id)
+            if question_id not in asked and (
+                not session.topics or question.topic in session.topics
+            ):
+                return question
+        return None
+
+    def _topic_order(
+        self, history: _History, session: models.InterviewSession, position: int
+    ) -> list[str]:
+        """This position's topic first (weak topics get more seats), then the rest as fallbacks."""
+        topics = list(dict.fromkeys(session.topics))
+        if not topics:
+            return []
+        weights = sorted(
+            (TopicWeight(t, 2.0 - history.mastery.get(t, 0.5)) for t in topics),
+            key=lambda w: -w.weight,
+        )
+        order = allocate(weights, max(session.planned_questions, len(topics)), len(topics))
+        first = order[position % len(order)]
+        return [first] + [t for t in topics if t != first]
 
     def record_llm_usage(
         self, session_id: str, candidate_id: str, prompt_tokens: int, completion_tokens: int
@@ -196,6 +276,7 @@ class InterviewService:
             row = db.get(models.Answer, answer_id)
             assert row is not None  # noqa: S101 - written above in this call
             row.status = "graded"
+            self._review(db, candidate_id, question, grade.score)
             db.add(
                 models.Grade(
                     answer_id=answer_id,
@@ -207,6 +288,31 @@ class InterviewService:
                 )
             )
         return SubmitResult(answer_id, attempt, grade)
+
+    def _review(self, db: Session, candidate_id: str, question: Question, score: float) -> None:
+        """Spaced repetition: the latest graded attempt decides when the question comes back."""
+        item = db.scalar(
+            select(models.ReviewItem).where(
+                models.ReviewItem.candidate_id == candidate_id,
+                models.ReviewItem.question_id == question.id,
+            )
+        )
+        now = self._clock()
+        if item is None:
+            item = models.ReviewItem(
+                candidate_id=candidate_id, question_id=question.id, topic=question.topic
+            )
+            db.add(item)
+            state = ReviewState()
+        else:
+            state = ReviewState(item.repetitions, item.interval_days, item.ease)
+        state, due = review(state, score, now)
+        item.repetitions, item.interval_days, item.ease = (
+            state.repetitions,
+            state.interval_days,
+            state.ease,
+        )
+        item.last_score, item.due_at, item.reviewed_at = score, due, now
 
     def _mark(self, answer_id: int, status: str, error: str) -> None:
         with self._sessions.begin() as db:

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -137,3 +139,35 @@ def test_plan_topics_from_vacancy_text(service: InterviewService) -> None:
         "Ищем DS: метрики классификации precision и recall, ROC-кривые", limit=2
     )
     assert topics[0] == "metrics_validation"
+
+
+def test_second_session_repeats_the_failed_question_and_weighs_weak_topics(
+    store: QuestionStore, embedder: Embedder, sessions: sessionmaker[Session]
+) -> None:
+    now = [datetime(2026, 12, 1, 10, 0, tzinfo=UTC)]
+    service = InterviewService(
+        store, Grader(embedder, neighbours_of(store)), sessions, clock=lambda: now[0]
+    )
+    candidate = service.new_candidate()
+    topics = ["ml_basics", "metrics_validation", "trees_ensembles"]
+    first = service.start(candidate, level="junior", topics=topics, planned_questions=3)
+    scores = {}
+    for _ in range(3):
+        question = service.ask_next(first, candidate)
+        assert question is not None
+        # The candidate fails on overfitting and knows the rest.
+        text = "Не совсем помню, что-то про модель." if question.topic == "ml_basics" else GOOD
+        result = service.submit_answer(first, candidate, question.id, text)
+        scores[question.topic] = result.grade.score if result.grade else None
+    service.finish(first, candidate)
+    assert scores["ml_basics"] is not None and scores["ml_basics"] < 5
+
+    now[0] += timedelta(minutes=30)
+    second = service.start(candidate, level="junior", topics=topics, planned_questions=3)
+    repeated = service.ask_next(second, candidate)
+    assert repeated is not None and repeated.id == "ml_basics.overfitting_test"
+    # Passed questions are not due yet, so the session runs out of new ones in this mini bank.
+    asked = [repeated.id]
+    while (question := service.ask_next(second, candidate)) is not None:
+        asked.append(question.id)
+    assert len(asked) == len(set(asked))
