@@ -98,6 +98,14 @@ class AccountService:
                     .where(models.Answer.session_id == session.id)
                     .order_by(models.Answer.id)
                 ).all()
+                ratings = {
+                    r.answer_id: r
+                    for r in db.scalars(
+                        select(models.FeedbackRating).where(
+                            models.FeedbackRating.answer_id.in_([a.id for a in answers])
+                        )
+                    )
+                }
                 result.append(
                     {
                         "id": session.id,
@@ -110,7 +118,15 @@ class AccountService:
                             {"question_id": a.question_id, "skipped": a.skipped}
                             for a in session.asked
                         ],
-                        "answers": [_answer(a) for a in answers],
+                        "answers": [_answer(a, ratings.get(a.id)) for a in answers],
+                        "confidence": {
+                            c.moment: c.value
+                            for c in db.scalars(
+                                select(models.ConfidenceSurvey).where(
+                                    models.ConfidenceSurvey.session_id == session.id
+                                )
+                            )
+                        },
                     }
                 )
             return {
@@ -130,6 +146,14 @@ class AccountService:
             )
             answer_ids = select(models.Answer.id).where(models.Answer.session_id.in_(session_ids))
             db.execute(delete(models.Grade).where(models.Grade.answer_id.in_(answer_ids)))
+            db.execute(
+                delete(models.FeedbackRating).where(models.FeedbackRating.answer_id.in_(answer_ids))
+            )
+            db.execute(
+                delete(models.ConfidenceSurvey).where(
+                    models.ConfidenceSurvey.session_id.in_(session_ids)
+                )
+            )
             db.execute(delete(models.Answer).where(models.Answer.session_id.in_(session_ids)))
             db.execute(
                 delete(models.AskedQuestion).where(models.AskedQuestion.session_id.in_(session_ids))
@@ -146,9 +170,13 @@ class AccountService:
             db.execute(delete(models.Candidate).where(models.Candidate.id == candidate_id))
 
 
-def _answer(answer: models.Answer) -> dict[str, object]:
+def _answer(answer: models.Answer, rating: models.FeedbackRating | None) -> dict[str, object]:
     grade = answer.grade
     return {
+        "answer_id": answer.id,
+        "feedback_rating": None
+        if rating is None
+        else {"rating": rating.rating, "thumbs_up": rating.thumbs_up},
         "question_id": answer.question_id,
         "attempt": answer.attempt,
         "text": answer.text,

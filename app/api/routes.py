@@ -11,10 +11,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.accounts.service import AccountService
 from app.api.schemas import (
     AnswerIn,
+    ConfidenceIn,
     Credentials,
     ErrorOut,
     GradeOut,
     QuestionOut,
+    RatingIn,
     ResultOut,
     SessionIn,
     SessionOut,
@@ -150,6 +152,24 @@ async def finish(session_id: str, me: Candidate, interview: Interview) -> Summar
         average=summary.average,
         weak_topics=summary.weak_topics,
     )
+
+
+@router.post("/answers/{answer_id}/rating", status_code=204, responses=ERRORS, tags=["pilot"])
+async def rate_feedback(
+    answer_id: int, body: RatingIn, me: Candidate, interview: Interview
+) -> Response:
+    """How useful the feedback on this answer was (1..5 and/or thumbs)."""
+    await run_in_threadpool(interview.rate_feedback, me, answer_id, body.rating, body.thumbs_up)
+    return Response(status_code=204)
+
+
+@router.post("/sessions/{session_id}/confidence", status_code=204, responses=ERRORS, tags=["pilot"])
+async def confidence(
+    session_id: str, body: ConfidenceIn, me: Candidate, interview: Interview
+) -> Response:
+    """Self-rated confidence (1..5) at the start or the end of the session."""
+    await run_in_threadpool(interview.record_confidence, session_id, me, body.moment, body.value)
+    return Response(status_code=204)
 
 
 @router.get("/me/export", responses=ERRORS, tags=["my data"])

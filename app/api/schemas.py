@@ -67,3 +67,13 @@ class SummaryOut(BaseModel):
 
 class ErrorOut(BaseModel):
     detail: str
+
+
+class RatingIn(BaseModel):
+    rating: int | None = Field(default=None, ge=1, le=5, description="Полезность разбора, 1..5")
+    thumbs_up: bool | None = None
+
+
+class ConfidenceIn(BaseModel):
+    moment: Literal["start", "end"]
+    value: int = Field(ge=1, le=5)

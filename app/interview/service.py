@@ -217,6 +217,51 @@ class InterviewService:
         first = order[position % len(order)]
         return [first] + [t for t in topics if t != first]
 
+    def rate_feedback(
+        self,
+        candidate_id: str,
+        answer_id: int,
+        rating: int | None = None,
+        thumbs_up: bool | None = None,
+    ) -> None:
+        """Pilot signal on one answer's feedback; a later rating replaces the earlier one."""
+        if rating is not None and not 1 <= rating <= 5:
+            raise InvalidAnswer("Оценка полезности — от 1 до 5.")
+        with self._sessions.begin() as db:
+            answer = db.get(models.Answer, answer_id)
+            if answer is None:
+                raise NotFound(str(answer_id))
+            self._session(db, answer.session_id, candidate_id)  # someone else's: NotFound
+            row = db.scalar(
+                select(models.FeedbackRating).where(models.FeedbackRating.answer_id == answer_id)
+            )
+            if row is None:
+                row = models.FeedbackRating(answer_id=answer_id)
+                db.add(row)
+            if rating is not None:
+                row.rating = rating
+            if thumbs_up is not None:
+                row.thumbs_up = thumbs_up
+
+    def record_confidence(
+        self, session_id: str, candidate_id: str, moment: str, value: int
+    ) -> None:
+        """Self-rated confidence 1..5 at the start or the end of a session."""
+        if moment not in {"start", "end"} or not 1 <= value <= 5:
+            raise InvalidAnswer("Уверенность — от 1 до 5, в начале (start) или в конце (end).")
+        with self._sessions.begin() as db:
+            self._session(db, session_id, candidate_id)
+            row = db.scalar(
+                select(models.ConfidenceSurvey).where(
+                    models.ConfidenceSurvey.session_id == session_id,
+                    models.ConfidenceSurvey.moment == moment,
+                )
+            )
+            if row is None:
+                db.add(models.ConfidenceSurvey(session_id=session_id, moment=moment, value=value))
+            else:
+                row.value = value
+
     def record_llm_usage(
         self, session_id: str, candidate_id: str, prompt_tokens: int, completion_tokens: int
     ) -> None:

@@ -150,3 +150,33 @@ class ReviewItem(Base):
     reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (UniqueConstraint("candidate_id", "question_id"),)
+
+
+class FeedbackRating(Base):
+    """Pilot signal: how useful the candidate found the feedback on one answer."""
+
+    __tablename__ = "feedback_ratings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("answers.id", ondelete="CASCADE"), unique=True
+    )
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 1..5
+    thumbs_up: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ConfidenceSurvey(Base):
+    """Pilot signal: the candidate's self-rated confidence (1..5) at a session's start or end."""
+
+    __tablename__ = "confidence_surveys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("interview_sessions.id", ondelete="CASCADE"), index=True
+    )
+    moment: Mapped[str] = mapped_column(String(8))  # start | end
+    value: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    __table_args__ = (UniqueConstraint("session_id", "moment"),)

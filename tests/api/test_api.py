@@ -111,3 +111,37 @@ def test_openapi_docs_are_served(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert {"/api/v1/sessions", "/api/v1/me/export", "/api/v1/me"} <= set(spec["paths"])
     assert client.get("/docs").status_code == 200
+
+
+def test_pilot_signals_are_stored_exported_and_private(client: TestClient) -> None:
+    me, other = _account(client, "dina"), _account(client, "egor")
+    session = client.post(
+        "/api/v1/sessions", json={"level": "junior", "topics": ["ml_basics"]}, headers=me
+    ).json()["session_id"]
+    assert (
+        client.post(
+            f"/api/v1/sessions/{session}/confidence",
+            json={"moment": "start", "value": 2},
+            headers=me,
+        ).status_code
+        == 204
+    )
+    question = client.post(f"/api/v1/sessions/{session}/next", headers=me).json()["question_id"]
+    answer = client.post(
+        f"/api/v1/sessions/{session}/answers",
+        json={"question_id": question, "text": GOOD},
+        headers=me,
+    ).json()["answer_id"]
+    rating = f"/api/v1/answers/{answer}/rating"
+    assert client.post(rating, json={"rating": 4}, headers=me).status_code == 204
+    assert client.post(rating, json={"thumbs_up": True}, headers=me).status_code == 204
+    assert client.post(rating, json={"rating": 9}, headers=me).status_code == 422
+    assert client.post(rating, json={"rating": 1}, headers=other).status_code == 404
+    client.post(
+        f"/api/v1/sessions/{session}/confidence", json={"moment": "end", "value": 4}, headers=me
+    )
+
+    exported = client.get("/api/v1/me/export", headers=me).json()["sessions"][0]
+    assert exported["confidence"] == {"start": 2, "end": 4}
+    assert exported["answers"][0]["feedback_rating"] == {"rating": 4, "thumbs_up": True}
+    assert client.delete("/api/v1/me", headers=me).status_code == 204
