@@ -119,6 +119,7 @@ class InterviewService:
                 raise NotFound(candidate_id)
             session = models.InterviewSession(
                 candidate_id=candidate_id,
+                started_at=self._clock(),
                 level=level,
                 topics=topics,
                 vacancy_text=vacancy_text,

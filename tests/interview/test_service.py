@@ -163,7 +163,8 @@ def test_second_session_repeats_the_failed_question_and_weighs_weak_topics(
     assert scores["ml_basics"] is not None and scores["ml_basics"] < 5
 
     now[0] += timedelta(minutes=30)
-    second = service.start(candidate, level="junior", topics=topics, planned_questions=3)
+    # ml_basics is listed last: only the repetition rule can bring its question first.
+    second = service.start(candidate, level="junior", topics=topics[::-1], planned_questions=3)
     repeated = service.ask_next(second, candidate)
     assert repeated is not None and repeated.id == "ml_basics.overfitting_test"
     # Passed questions are not due yet, so the session runs out of new ones in this mini bank.
