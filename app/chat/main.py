@@ -218,7 +218,8 @@ async def _finish() -> None:
     summary = await cl.make_async(svc.interview.finish)(state.session_id, state.candidate_id)
     state.stage = "finished"
     state.question_id = None
-    await _say(render.summary_text(summary))
+    confidence = [_button("confidence", str(v), value=str(v)) for v in range(1, 6)]
+    await _say(render.summary_text(summary) + render.ASK_CONFIDENCE, confidence)
 
 
 @cl.on_message
@@ -271,12 +272,12 @@ async def _answer(text: str) -> None:
         return
     state.stage = "feedback"
     header = f"_Попытка {result.attempt}_\n\n" if result.attempt > 1 else ""
-    buttons = [
-        _button("retry", "Ответить ещё раз"),
-        _button("next", "Следующий вопрос"),
-        _button("finish", "Завершить"),
+    buttons = _continue_buttons()
+    thumbs = [
+        _button("thumbs", "👍 Разбор полезен", answer_id=str(result.answer_id), up="1"),
+        _button("thumbs", "👎 Не помог", answer_id=str(result.answer_id), up="0"),
     ]
-    await _say(header + result.grade.feedback, buttons)
+    await _say(header + result.grade.feedback, buttons + thumbs)
     if svc.llm is not None:
         await _interviewer_turn(text, result.grade, result.attempt, buttons)
 
@@ -310,6 +311,56 @@ async def _interviewer_turn(
     else:
         await cl.Message(content=interviewer.render_feedback(reply)).send()
     await _record_usage(usage)
+
+
+def _continue_buttons() -> list[cl.Action]:
+    return [
+        _button("retry", "Ответить ещё раз"),
+        _button("next", "Следующий вопрос"),
+        _button("finish", "Завершить"),
+    ]
+
+
+@cl.action_callback("thumbs")
+async def on_thumbs(action: cl.Action) -> None:
+    """Pilot signal: thumbs on the feedback, then an optional 1-5 usefulness rating."""
+    state = _state()
+    answer_id = action.payload.get("answer_id", "")
+    if state.stage != "feedback" or not answer_id.isdigit():
+        return
+    await cl.make_async(services().interview.rate_feedback)(
+        state.candidate_id, int(answer_id), None, action.payload.get("up") == "1"
+    )
+    stars = [
+        _button("rating", str(value), answer_id=answer_id, value=str(value))
+        for value in range(1, 6)
+    ]
+    await _say(render.RATE_FEEDBACK, _continue_buttons() + stars)
+
+
+@cl.action_callback("rating")
+async def on_rating(action: cl.Action) -> None:
+    state = _state()
+    answer_id, value = action.payload.get("answer_id", ""), action.payload.get("value", "")
+    if state.stage != "feedback" or not answer_id.isdigit() or value not in set("12345"):
+        return
+    await cl.make_async(services().interview.rate_feedback)(
+        state.candidate_id, int(answer_id), int(value), None
+    )
+    await _say(render.THANKS_FOR_RATING, _continue_buttons())
+
+
+@cl.action_callback("confidence")
+async def on_confidence(action: cl.Action) -> None:
+    """Pilot signal: self-rated confidence at the end of the session."""
+    state = _state()
+    value = action.payload.get("value", "")
+    if state.stage != "finished" or state.session_id is None or value not in set("12345"):
+        return
+    await cl.make_async(services().interview.record_confidence)(
+        state.session_id, state.candidate_id, "end", int(value)
+    )
+    await _say(render.THANKS_FOR_RATING)
 
 
 @cl.action_callback("retry")

@@ -76,6 +76,10 @@ def test_whole_interview_in_the_browser(page: Page, server: tuple[str, Path]) ->
     send(page, GOOD)
     expect(page.get_by_text("Оценка:").first).to_be_visible()
     expect(page.get_by_text("Что получилось").first).to_be_visible()
+    click(page, "👍 Разбор полезен")
+    expect(page.get_by_text("Насколько полезен был разбор")).to_be_visible()
+    click(page, "4")
+    expect(page.get_by_text("оценка сохранена")).to_be_visible()
 
     click(page, "Ответить ещё раз")
     send(page, VAGUE)
@@ -94,6 +98,8 @@ def test_whole_interview_in_the_browser(page: Page, server: tuple[str, Path]) ->
     click(page, "Завершить")
     expect(page.get_by_text("Итоги интервью")).to_be_visible()
     expect(page.get_by_text("пропущен")).to_be_visible()
+    click(page, "3")
+    expect(page.get_by_text("оценка сохранена").last).to_be_visible()
 
     with sqlite3.connect(server[1]) as db:
         rows = db.execute(
@@ -102,6 +108,11 @@ def test_whole_interview_in_the_browser(page: Page, server: tuple[str, Path]) ->
     assert [r[0] for r in rows] == [GOOD, VAGUE, XSS]
     assert all(status == "graded" for _, status, _ in rows)
     assert rows[0][2] > rows[1][2]
+    with sqlite3.connect(server[1]) as db:
+        rating = db.execute("SELECT rating, thumbs_up FROM feedback_ratings").fetchall()
+        confidence = db.execute("SELECT moment, value FROM confidence_surveys").fetchall()
+    assert rating == [(4, 1)]
+    assert confidence == [("end", 3)]
 
 
 def test_vacancy_text_builds_the_plan(page: Page) -> None:
