@@ -1,14 +1,20 @@
-"""Helpers of the browser tests: a free port, waiting for a server, typing and clicking."""
+"""Helpers of the browser tests: a chat server on a free port, a page, typing and clicking."""
 
 from __future__ import annotations
 
 import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
+
+from tests.conftest import MINI_BANK
 
 CHROMIUM = os.environ.get("FEEDBACKFIRST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -51,3 +57,48 @@ def send(page: Page, text: str) -> None:
 
 def click(page: Page, label: str) -> None:
     page.get_by_role("button", name=label, exact=True).last.click()
+
+
+@contextmanager
+def serve_chat(root: Path, **settings: str) -> Iterator[tuple[str, Path]]:
+    """`feedbackfirst serve` on the mini bank and a fresh SQLite file under `root`; extra
+    FEEDBACKFIRST_* settings by name (questions_per_session="3"). Yields (url, database path)."""
+    db_path = root / "ff.db"
+    port = free_port()
+    env = dict(
+        os.environ,
+        FEEDBACKFIRST_BANK_DIR=str(MINI_BANK),
+        FEEDBACKFIRST_LANCEDB_URI=str(root / "lancedb"),
+        FEEDBACKFIRST_EMBEDDING_CACHE=str(root / "embedding-cache.sqlite"),
+        FEEDBACKFIRST_DATABASE_URL=f"sqlite:///{db_path}",
+        **{f"FEEDBACKFIRST_{name.upper()}": value for name, value in settings.items()},
+    )
+    with (root / "server.log").open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_http(f"http://127.0.0.1:{port}/", process)
+            yield f"http://127.0.0.1:{port}", db_path
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@contextmanager
+def open_page(browser: Browser, url: str) -> Iterator[Page]:
+    """A fresh Russian-locale browser context on the chat."""
+    context = browser.new_context(locale="ru-RU")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    try:
+        yield page
+    finally:
+        context.close()

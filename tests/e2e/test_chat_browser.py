@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -15,8 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import MINI_BANK
-from tests.e2e.support import click, free_port, send, wait_http
+from tests.e2e.support import click, open_page, send, serve_chat
 from tests.grading.test_grader import GOOD, VAGUE
 
 pytestmark = pytest.mark.e2e
@@ -26,44 +22,14 @@ XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> мо�
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    root = tmp_path_factory.mktemp("chat")
-    db_path = root / "ff.db"
-    port = free_port()
-    env = dict(
-        os.environ,
-        FEEDBACKFIRST_BANK_DIR=str(MINI_BANK),
-        FEEDBACKFIRST_LANCEDB_URI=str(root / "lancedb"),
-        FEEDBACKFIRST_EMBEDDING_CACHE=str(root / "embedding-cache.sqlite"),
-        FEEDBACKFIRST_DATABASE_URL=f"sqlite:///{db_path}",
-        FEEDBACKFIRST_QUESTIONS_PER_SESSION="3",
-    )
-    log = (root / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_http(f"http://127.0.0.1:{port}/", process)
-        yield f"http://127.0.0.1:{port}", db_path
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    with serve_chat(tmp_path_factory.mktemp("chat"), questions_per_session="3") as running:
+        yield running
 
 
 @pytest.fixture
 def page(browser: Browser, server: tuple[str, Path]) -> Iterator[Page]:
-    context = browser.new_context(locale="ru-RU")
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(server[0])
-    yield page
-    context.close()
+    with open_page(browser, server[0]) as page:
+        yield page
 
 
 def test_whole_interview_in_the_browser(page: Page, server: tuple[str, Path]) -> None:

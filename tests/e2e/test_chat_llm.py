@@ -4,10 +4,7 @@ and the embedded fallback when the LLM fails in every way a provider can."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,8 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import MINI_BANK
-from tests.e2e.support import click, free_port, send, wait_http
+from tests.e2e.support import click, open_page, send, serve_chat
 from tests.grading.test_grader import GOOD
 from tests.llm_server import FakeLLM, Reply
 
@@ -65,53 +61,26 @@ def llm() -> Iterator[FakeLLM]:
 def llm_server(
     tmp_path_factory: pytest.TempPathFactory, llm: FakeLLM
 ) -> Iterator[tuple[str, Path]]:
-    root = tmp_path_factory.mktemp("chat-llm")
-    db_path = root / "ff.db"
-    port = free_port()
-    env = dict(
-        os.environ,
-        FEEDBACKFIRST_BANK_DIR=str(MINI_BANK),
-        FEEDBACKFIRST_LANCEDB_URI=str(root / "lancedb"),
-        FEEDBACKFIRST_EMBEDDING_CACHE=str(root / "embedding-cache.sqlite"),
-        FEEDBACKFIRST_DATABASE_URL=f"sqlite:///{db_path}",
-        FEEDBACKFIRST_QUESTIONS_PER_SESSION="2",
-        FEEDBACKFIRST_LLM_BASE_URL=llm.base_url,
-        FEEDBACKFIRST_LLM_MODEL="fake-model",
-        FEEDBACKFIRST_LLM_API_KEY="test-key",
-        FEEDBACKFIRST_LLM_TIMEOUT="1",
-        FEEDBACKFIRST_LLM_MAX_RETRIES="1",
+    with serve_chat(
+        tmp_path_factory.mktemp("chat-llm"),
+        questions_per_session="2",
+        llm_base_url=llm.base_url,
+        llm_model="fake-model",
+        llm_api_key="test-key",
+        llm_timeout="1",
+        llm_max_retries="1",
         # Every failure mode below must fall back on its own, not via an open breaker.
-        FEEDBACKFIRST_LLM_BREAKER_FAILURES="1000",
-    )
-    log = (root / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_http(f"http://127.0.0.1:{port}/", process)
-        yield f"http://127.0.0.1:{port}", db_path
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        llm_breaker_failures="1000",
+    ) as running:
+        yield running
 
 
 @pytest.fixture
 def page(browser: Browser, llm_server: tuple[str, Path], llm: FakeLLM) -> Iterator[Page]:
     llm.replies.clear()
     llm.default = Reply(chunk_delay=0.02)
-    context = browser.new_context(locale="ru-RU")
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(llm_server[0])
-    yield page
-    context.close()
+    with open_page(browser, llm_server[0]) as page:
+        yield page
 
 
 def _start_overfitting_question(page: Page) -> None:
