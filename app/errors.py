@@ -21,9 +21,13 @@ class NotFound(FeedbackFirstError):
     user_message = "Не найдено."
 
 
-class InvalidAnswer(FeedbackFirstError):
-    """An answer that cannot be graded (empty, junk, too long); the message says why in Russian."""
+class ExplainedError(FeedbackFirstError):
+    """An error whose Russian message is written where it is raised, saying what to fix."""
 
     def __init__(self, user_message: str) -> None:
         super().__init__(user_message)
         self.user_message = user_message
+
+
+class InvalidAnswer(ExplainedError):
+    """An answer that cannot be graded (empty, junk, too long); the message says why in Russian."""

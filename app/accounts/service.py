@@ -10,17 +10,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.accounts.passwords import hash_password, verify_password
-from app.errors import FeedbackFirstError
+from app.errors import ExplainedError, FeedbackFirstError
 from app.storage import models
 
 _USERNAME = re.compile(r"^[\w.@+-]{3,64}$")
 MIN_PASSWORD = 8
 
 
-class AccountError(FeedbackFirstError):
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
+class AccountError(ExplainedError):
+    """Registration refused (login taken, too short a password); the message says why."""
 
 
 class NotAuthenticated(FeedbackFirstError):

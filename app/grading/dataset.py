@@ -8,15 +8,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from app.errors import FeedbackFirstError
+from app.errors import ExplainedError
 
 
-class DatasetInvalid(FeedbackFirstError):
+class DatasetInvalid(ExplainedError):
     """A dataset line that cannot be read; the message names the file and line."""
-
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
 
 
 class GradedAnswer(BaseModel):

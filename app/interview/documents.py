@@ -7,17 +7,15 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-from app.errors import FeedbackFirstError
+from app.errors import ExplainedError
 
 MAX_BYTES = 5_000_000
 MAX_CHARS = 50_000
 _WORD_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-class UnreadableDocument(FeedbackFirstError):
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
+class UnreadableDocument(ExplainedError):
+    """A vacancy or résumé file that cannot be read as text; the message says why."""
 
 
 def read_document(path: Path) -> str:
