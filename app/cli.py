@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -20,6 +20,15 @@ eval_cli = typer.Typer(
 cli.add_typer(bank_cli, name="bank")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(eval_cli, name="eval")
+
+
+def _fail(message: str, as_json: bool) -> NoReturn:
+    """A user-facing error: `{"error": ...}` on stdout with --json, else the text on stderr."""
+    if as_json:
+        _print_json({"error": message})
+    else:
+        typer.echo(message, err=True)
+    raise typer.Exit(1)
 
 
 def _print_json(data: object) -> None:
@@ -143,11 +152,7 @@ def grade(
                 target = GradingTarget(question, reference, [reference])
         result = build_grader(settings, embedder, neighbours_of(store)).grade(target, answer)
     except FeedbackFirstError as exc:
-        if as_json:
-            _print_json({"error": exc.user_message})
-        else:
-            typer.echo(exc.user_message, err=True)
-        raise typer.Exit(1) from exc
+        _fail(exc.user_message, as_json)
     if as_json:
         _print_json(result.to_json())
     else:
@@ -188,11 +193,7 @@ def plan_command(
             count or settings.questions_per_session,
         )
     except FeedbackFirstError as exc:
-        if as_json:
-            _print_json({"error": exc.user_message})
-        else:
-            typer.echo(exc.user_message, err=True)
-        raise typer.Exit(1) from exc
+        _fail(exc.user_message, as_json)
     if as_json:
         _print_json(
             {
