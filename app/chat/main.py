@@ -272,19 +272,16 @@ async def _answer(text: str) -> None:
         return
     state.stage = "feedback"
     header = f"_Попытка {result.attempt}_\n\n" if result.attempt > 1 else ""
-    buttons = _continue_buttons()
     thumbs = [
         _button("thumbs", "👍 Разбор полезен", answer_id=str(result.answer_id), up="1"),
         _button("thumbs", "👎 Не помог", answer_id=str(result.answer_id), up="0"),
     ]
-    await _say(header + result.grade.feedback, buttons + thumbs)
+    await _say(header + result.grade.feedback, _continue_buttons() + thumbs)
     if svc.llm is not None:
-        await _interviewer_turn(text, result.grade, result.attempt, buttons)
+        await _interviewer_turn(text, result.grade, result.attempt)
 
 
-async def _interviewer_turn(
-    answer: str, grade: Grade, attempt: int, buttons: list[cl.Action]
-) -> None:
+async def _interviewer_turn(answer: str, grade: Grade, attempt: int) -> None:
     """With an LLM: one follow-up on a partial first answer, otherwise a richer explanation."""
     state = _state()
     svc = services()
