@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.bank.schema import Question
 from app.grading.feedback import escape_md
+from app.interview.progress import StudyItem, TopicProgress
 from app.interview.service import Summary
 from app.interview.topics import topic_title
 
@@ -86,9 +87,43 @@ def summary_text(summary: Summary) -> str:
         lines.append(
             "\n**Что подтянуть:** " + ", ".join(topic_title(t) for t in summary.weak_topics) + "."
         )
-        for rec in summary.recommendations:
-            links = "; ".join(f"[{escape_md(res.title)}]({res.url})" for res in rec.resources)
-            lines.append(f"- {escape_md(rec.question)}" + (f" — {links}" if links else ""))
     elif summary.results:
         lines.append("\nВсе вопросы отвечены уверенно — попробуйте уровень выше.")
+    lines.extend(progress_lines(summary.progress))
+    lines.extend(study_lines(summary.study))
     return "\n".join(lines)
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def progress_lines(progress: list[TopicProgress]) -> list[str]:
+    """Per-topic mean score now vs earlier sessions (the chart shows the same)."""
+    if not any(p.before is not None for p in progress):
+        return []
+    lines = ["\n### Прогресс по темам", "| Тема | Раньше | Сейчас |", "|---|---|---|"]
+    lines += [
+        f"| {topic_title(p.topic)} | {_score(p.before)} | {_score(p.now)} |"
+        for p in progress
+        if p.now is not None
+    ]
+    return lines
+
+
+KIND_TITLES = {"resource": "Изучить", "topic": "Повторить", "practice": "Потренировать вопрос"}
+
+
+def study_lines(study: list[StudyItem]) -> list[str]:
+    """Numbered recommendations; the numbers match the «Сделано» buttons."""
+    if not study:
+        return []
+    lines = ["\n### Рекомендации", "Отметьте кнопкой «Сделано N», когда разберёте пункт."]
+    for number, item in enumerate(study, 1):
+        title = escape_md(item.title)
+        text = f"[{title}]({item.url})" if item.url else title
+        mark = " ✅" if item.done else ""
+        lines.append(
+            f"{number}. {KIND_TITLES.get(item.kind, '')} ({topic_title(item.topic)}): {text}{mark}"
+        )
+    return lines
