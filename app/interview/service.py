@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,7 +17,7 @@ from app.grading.grader import Grade, Grader
 from app.grading.targets import target_for_question
 from app.interview.planning import TopicWeight, allocate, topic_weights
 from app.interview.progress import StudyItem, TopicProgress, TopicScore, study_plan, topic_progress
-from app.interview.repetition import PASS_SCORE, ReviewState, review
+from app.interview.repetition import PASS_SCORE, RELEARN_AFTER, ReviewState, review
 from app.interview.selection import next_question
 from app.interview.topics import TOPIC_QUERIES
 from app.storage import models
@@ -88,11 +88,13 @@ class InterviewService:
         grader: Grader,
         sessions: sessionmaker[Session],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        relearn_after: timedelta = RELEARN_AFTER,
     ) -> None:
         self._store = store
         self._grader = grader
         self._sessions = sessions
         self._clock = clock
+        self._relearn_after = relearn_after
 
     def new_candidate(self) -> str:
         with self._sessions.begin() as db:
@@ -101,9 +103,13 @@ class InterviewService:
             db.flush()
             return candidate.id
 
-    def plan_topics(self, text: str, limit: int = 4) -> list[str]:
-        """The heaviest topics of a vacancy or wish list."""
-        return [w.topic for w in topic_weights(self._store, text)[:limit]]
+    def plan_topics(
+        self, text: str, experience: str | None = None, limit: int = 4
+    ) -> list[TopicWeight]:
+        """The heaviest topics of a vacancy or wish list, their weights rescaled to sum to 1."""
+        top = topic_weights(self._store, text, experience)[:limit]
+        total = sum(w.weight for w in top) or 1.0
+        return [TopicWeight(w.topic, round(w.weight / total, 3)) for w in top]
 
     def start(
         self,
@@ -113,6 +119,7 @@ class InterviewService:
         topics: list[str],
         vacancy_text: str | None = None,
         planned_questions: int = 5,
+        weights: dict[str, float] | None = None,
     ) -> str:
         with self._sessions.begin() as db:
             if db.get(models.Candidate, candidate_id) is None:
@@ -124,6 +131,7 @@ class InterviewService:
                 topics=topics,
                 vacancy_text=vacancy_text,
                 planned_questions=planned_questions,
+                topic_weights={t: w for t, w in (weights or {}).items() if t in topics},
             )
             db.add(session)
             db.flush()
@@ -206,12 +214,19 @@ class InterviewService:
     def _topic_order(
         self, history: _History, session: models.InterviewSession, position: int
     ) -> list[str]:
-        """This position's topic first (weak topics get more seats), then the rest as fallbacks."""
+        """This position's topic first, then the rest as fallbacks. Seats follow the plan's
+        weight times 2 - mastery, so weak topics get more."""
         topics = list(dict.fromkeys(session.topics))
         if not topics:
             return []
+        planned = session.topic_weights or {}
         weights = sorted(
-            (TopicWeight(t, 2.0 - history.mastery.get(t, 0.5)) for t in topics),
+            (
+                TopicWeight(
+                    t, planned.get(t, 1.0 / len(topics)) * (2.0 - history.mastery.get(t, 0.5))
+                )
+                for t in topics
+            ),
             key=lambda w: -w.weight,
         )
         order = allocate(weights, max(session.planned_questions, len(topics)), len(topics))
@@ -352,7 +367,7 @@ class InterviewService:
             state = ReviewState()
         else:
             state = ReviewState(item.repetitions, item.interval_days, item.ease)
-        state, due = review(state, score, now)
+        state, due = review(state, score, now, self._relearn_after)
         item.repetitions, item.interval_days, item.ease = (
             state.repetitions,
             state.interval_days,

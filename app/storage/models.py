@@ -66,6 +66,8 @@ class InterviewSession(Base):
     )
     level: Mapped[str] = mapped_column(String(16))
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The plan's share of each topic (from the vacancy or as edited); empty means equal shares.
+    topic_weights: Mapped[dict[str, float]] = mapped_column(JSON, default=dict, server_default="{}")
     vacancy_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     planned_questions: Mapped[int] = mapped_column(Integer, default=5)
     status: Mapped[str] = mapped_column(String(16), default="active")

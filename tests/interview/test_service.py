@@ -161,7 +161,8 @@ def test_plan_topics_from_vacancy_text(service: InterviewService) -> None:
     topics = service.plan_topics(
         "Ищем DS: метрики классификации precision и recall, ROC-кривые", limit=2
     )
-    assert topics[0] == "metrics_validation"
+    assert topics[0].topic == "metrics_validation"
+    assert abs(sum(t.weight for t in topics) - 1) < 0.01
 
 
 def test_second_session_repeats_the_failed_question_and_weighs_weak_topics(
@@ -202,3 +203,23 @@ def test_second_session_repeats_the_failed_question_and_weighs_weak_topics(
     assert report["ml_basics"].before is not None and report["ml_basics"].now is not None
     assert report["ml_basics"].now > report["ml_basics"].before
     assert service.progress(candidate) == list(report.values())
+
+
+def test_plan_weights_decide_which_topic_gets_more_questions(service: InterviewService) -> None:
+    asked_topics = []
+    for weights in (
+        {"ml_basics": 0.2, "trees_ensembles": 0.8},
+        {"ml_basics": 0.8, "trees_ensembles": 0.2},
+    ):
+        candidate = service.new_candidate()
+        session = service.start(
+            candidate,
+            level="junior",
+            topics=["ml_basics", "trees_ensembles"],
+            planned_questions=2,
+            weights=weights,
+        )
+        question = service.ask_next(session, candidate)
+        assert question is not None
+        asked_topics.append(question.topic)
+    assert asked_topics == ["trees_ensembles", "ml_basics"]
