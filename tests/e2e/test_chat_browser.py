@@ -100,6 +100,31 @@ def test_vacancy_text_builds_the_plan(page: Page) -> None:
     expect(page.get_by_text("Вопрос 1 из")).to_be_visible()
 
 
+def test_vacancy_file_is_read_and_a_wrong_file_is_refused(page: Page, tmp_path: Path) -> None:
+    expect(page.get_by_text("Добро пожаловать в FeedbackFirst")).to_be_visible()
+    click(page, "Middle")
+    click(page, "Вставить вакансию")
+    binary = tmp_path / "vacancy.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    page.locator("#upload-button-input").set_input_files(str(binary))
+    send(page, "вакансия во вложении")
+    expect(page.get_by_text("Файл похож на двоичный")).to_be_visible()
+
+    vacancy = tmp_path / "ml-engineer.txt"
+    vacancy.write_text(
+        "Ищем ML-инженера.\nОбучать ансамбли деревьев: случайный лес, бэггинг, "
+        "градиентный бустинг на CatBoost.",
+        encoding="utf-8",
+    )
+    page.locator("#upload-button-input").set_input_files(str(vacancy))
+    send(page, "вот вакансия")
+    expect(page.get_by_text("расскажите о своём опыте")).to_be_visible()
+    send(page, "Три года строил модели кредитного скоринга на бустинге.")
+    expect(page.locator("table").last.locator("tbody tr").first).to_contain_text(
+        "Деревья и ансамбли"
+    )
+
+
 def test_empty_and_injection_answers_get_clear_messages(page: Page) -> None:
     expect(page.get_by_text("Добро пожаловать в FeedbackFirst")).to_be_visible()
     click(page, "Junior")
