@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import logging
+import asyncio
+import json
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,14 +13,13 @@ import chainlit as cl
 from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from chainlit.oauth_providers import get_configured_oauth_providers
 from chainlit.step import StepDict
+from chainlit.types import Feedback
 from sqlalchemy.engine import make_url
 
 from app.accounts.service import AccountError, NotAuthenticated
 from app.bootstrap import shared_services
 from app.config import VAR_DIR, Settings
 from app.storage.db import normalise_url
-
-log = logging.getLogger("feedbackfirst.chat")
 
 SECRET_FILE = VAR_DIR / "chainlit-auth-secret"
 
@@ -44,20 +45,55 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)  # psycopg 3 is async as well
 
 
-class ChatHistory(SQLAlchemyDataLayer):
-    """Chainlit's SQL data layer that stops writing a chat whose owner deleted their data, so
-    the open chat does not bring the deleted thread back."""
+# (candidate id, answer id, thumbs up): where Chainlit's own 👍/👎 on a feedback message go.
+FeedbackSink = Callable[[str, int, bool], None]
 
-    def __init__(self, conninfo: str) -> None:
+
+class ChatHistory(SQLAlchemyDataLayer):
+    """Chainlit's SQL data layer that stops writing a chat whose owner deleted their data (so
+    the open chat does not bring it back) and passes thumbs on feedback to the pilot signals."""
+
+    def __init__(self, conninfo: str, on_feedback: FeedbackSink | None = None) -> None:
         super().__init__(conninfo=conninfo)
         self._forgotten: set[str] = set()
+        self._on_feedback = on_feedback
+        # SQLite has no arrays: thread tags are kept there as JSON text.
+        self._tags_as_text = make_url(conninfo).get_backend_name() == "sqlite"
+
+    async def upsert_feedback(self, feedback: Feedback) -> str:
+        feedback_id = await super().upsert_feedback(feedback)
+        if self._on_feedback is None:
+            return feedback_id
+        # Chainlit puts the thumbs on the run that sent the message, or on the message itself.
+        rows = await self.execute_sql(
+            'SELECT s."metadata" AS step, u."metadata" AS owner FROM steps s '
+            'JOIN threads t ON t."id" = s."threadId" JOIN users u ON u."id" = t."userId" '
+            'WHERE s."id" = :id OR s."parentId" = :id',
+            {"id": feedback.forId},
+        )
+        for row in rows if isinstance(rows, list) else []:
+            answer_id = _json(row["step"]).get("answer_id")
+            candidate_id = _json(row["owner"]).get("candidate_id")
+            if isinstance(answer_id, int) and isinstance(candidate_id, str):
+                thumbs_up = feedback.value == 1
+                await asyncio.to_thread(self._on_feedback, candidate_id, answer_id, thumbs_up)
+        return feedback_id
 
     def forget(self, thread_id: str) -> None:
         self._forgotten.add(thread_id)
 
-    async def update_thread(self, thread_id: str, *args: Any, **kwargs: Any) -> None:
-        if thread_id not in self._forgotten:
-            await super().update_thread(thread_id, *args, **kwargs)
+    async def update_thread(
+        self,
+        thread_id: str,
+        name: str | None = None,
+        user_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        tags: list[str] | None = None,
+    ) -> None:
+        if thread_id in self._forgotten:
+            return
+        stored: Any = json.dumps(tags) if self._tags_as_text and tags is not None else tags
+        await super().update_thread(thread_id, name, user_id, metadata, stored)
 
     async def create_step(self, step_dict: StepDict) -> None:
         if step_dict.get("threadId") not in self._forgotten:
@@ -66,6 +102,17 @@ class ChatHistory(SQLAlchemyDataLayer):
     async def update_step(self, step_dict: StepDict) -> None:
         if step_dict.get("threadId") not in self._forgotten:
             await super().update_step(step_dict)
+
+
+def _json(value: object) -> dict[str, Any]:
+    """JSON columns come back as text on SQLite and as dicts on PostgreSQL."""
+    if isinstance(value, str):
+        value = json.loads(value or "{}")
+    return value if isinstance(value, dict) else {}
+
+
+def _rate(candidate_id: str, answer_id: int, thumbs_up: bool) -> None:
+    shared_services().interview.rate_feedback(candidate_id, answer_id, None, thumbs_up)
 
 
 def _user(username: str, candidate_id: str) -> cl.User:
@@ -116,7 +163,7 @@ def register(settings: Settings) -> None:
 
     @cl.data_layer
     def _history() -> SQLAlchemyDataLayer:
-        return ChatHistory(conninfo=url)
+        return ChatHistory(conninfo=url, on_feedback=_rate)
 
 
 def candidate_of(user: cl.User | None) -> str | None:

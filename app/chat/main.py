@@ -50,7 +50,10 @@ def _state() -> ChatState:
 
 
 async def _say(
-    content: str, actions: list[cl.Action] | None = None, edit: cl.Message | None = None
+    content: str,
+    actions: list[cl.Action] | None = None,
+    edit: cl.Message | None = None,
+    metadata: dict[str, object] | None = None,
 ) -> cl.Message:
     """Send a message (or rewrite `edit` in place); the buttons of the previous one go away so
     nothing is clicked twice."""
@@ -63,7 +66,7 @@ async def _say(
         edit.content, edit.actions = content, state.actions
         await edit.update()
         return edit
-    message = cl.Message(content=content, actions=state.actions)
+    message = cl.Message(content=content, actions=state.actions, metadata=metadata)
     await message.send()
     return message
 
@@ -553,11 +556,13 @@ async def _answer(text: str) -> None:
         return
     state.stage = "feedback"
     header = f"_Попытка {result.attempt}_\n\n" if result.attempt > 1 else ""
-    thumbs = [
-        _button("thumbs", "👍 Разбор полезен", answer_id=str(result.answer_id), up="1"),
-        _button("thumbs", "👎 Не помог", answer_id=str(result.answer_id), up="0"),
-    ]
-    await _say(header + result.grade.feedback, _continue_buttons() + thumbs)
+    rate = _button("rate", "Оценить разбор", answer_id=str(result.answer_id))
+    # Chainlit's own 👍/👎 under this message reach the pilot signals through the answer id.
+    await _say(
+        header + result.grade.feedback,
+        [*_continue_buttons(), rate],
+        metadata={"answer_id": result.answer_id},
+    )
     if svc.llm is not None:
         await _interviewer_turn(text, result.grade, result.attempt)
 
@@ -599,16 +604,13 @@ def _continue_buttons() -> list[cl.Action]:
     ]
 
 
-@cl.action_callback("thumbs")
-async def on_thumbs(action: cl.Action) -> None:
-    """Pilot signal: thumbs on the feedback, then an optional 1-5 usefulness rating."""
+@cl.action_callback("rate")
+async def on_rate(action: cl.Action) -> None:
+    """Pilot signal: a 1-5 usefulness rating of the feedback on one answer."""
     state = _state()
     answer_id = action.payload.get("answer_id", "")
     if state.stage != "feedback" or not answer_id.isdigit():
         return
-    await cl.make_async(services().interview.rate_feedback)(
-        state.candidate_id, int(answer_id), None, action.payload.get("up") == "1"
-    )
     stars = [
         _button("rating", str(value), answer_id=answer_id, value=str(value))
         for value in range(1, 6)

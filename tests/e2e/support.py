@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page
 from tests.conftest import MINI_BANK
 
 CHROMIUM = os.environ.get("FEEDBACKFIRST_CHROMIUM", "/usr/bin/chromium")
-TEST_PASSWORD = "secret-pass-1"  # noqa: S105 - a throwaway account of a test server
+TEST_PASSWORD = "secret-pass-1"  # a throwaway account of a test server
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

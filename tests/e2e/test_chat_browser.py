@@ -44,7 +44,12 @@ def test_whole_interview_in_the_browser(page: Page, server: tuple[str, Path]) ->
     send(page, GOOD)
     expect(page.get_by_text("Оценка:").first).to_be_visible()
     expect(page.get_by_text("Что получилось").first).to_be_visible()
-    click(page, "👍 Разбор полезен")
+    # Chainlit's own thumbs under the feedback, with a comment, count as the pilot signal.
+    page.locator(".positive-feedback-off").last.click()
+    page.get_by_role("dialog").locator("textarea").fill("Понятно, что дописать")
+    page.get_by_role("button", name="Отправить отзыв").click()
+    expect(page.locator(".positive-feedback-on")).to_have_count(1)
+    click(page, "Оценить разбор")
     expect(page.get_by_text("Насколько полезен был разбор")).to_be_visible()
     click(page, "4")
     expect(page.get_by_text("оценка сохранена")).to_be_visible()
