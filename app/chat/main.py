@@ -343,6 +343,8 @@ async def _ask_next() -> None:
             await _say(render.NO_QUESTIONS)
         await _finish()
         return
+    previous = state.question_id
+    follow_up = previous is not None and question.id in svc.interview.question(previous).follow_ups
     state.question_id = question.id
     state.follow_up_of = None
     state.number += 1
@@ -351,18 +353,18 @@ async def _ask_next() -> None:
     actions = [_button("skip", "Пропустить"), _button("finish", "Завершить")]
     llm = svc.llm
     if llm is None:
-        await _say(render.question_text(question, state.number, total), actions)
+        await _say(render.question_text(question, state.number, total, follow_up), actions)
         return
     session = await cl.make_async(svc.interview.session_context)(
         state.session_id, state.candidate_id
     )
     await _say_streamed(
-        render.question_header(question, state.number, total),
+        render.question_header(question, state.number, total, follow_up),
         lambda usage: interviewer.phrase_question(
             llm, question, session.level, session.vacancy_text, usage
         ),
         render.phrased_question_tail(question),
-        render.question_text(question, state.number, total),
+        render.question_text(question, state.number, total, follow_up),
         actions,
     )
 

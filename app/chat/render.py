@@ -89,13 +89,15 @@ def plan_text(level: str, plan: list[tuple[str, float]], count: int) -> str:
     return "\n".join(lines)
 
 
-def question_header(question: Question, number: int, total: int) -> str:
+def question_header(question: Question, number: int, total: int, follow_up: bool = False) -> str:
     level = LEVEL_TITLES.get(question.level.value, question.level.value)
-    return f"**Вопрос {number} из {total}** · {topic_title(question.topic)} · {level}\n\n"
+    note = " · уточнение к прошлому ответу" if follow_up else ""
+    return f"**Вопрос {number} из {total}** · {topic_title(question.topic)} · {level}{note}\n\n"
 
 
-def question_text(question: Question, number: int, total: int) -> str:
-    return f"{question_header(question, number, total)}### {question.question}\n\n{ANSWER_HINT}"
+def question_text(question: Question, number: int, total: int, follow_up: bool = False) -> str:
+    header = question_header(question, number, total, follow_up)
+    return f"{header}### {question.question}\n\n{ANSWER_HINT}"
 
 
 def phrased_question_tail(question: Question) -> str:

@@ -25,6 +25,8 @@ from app.storage import models
 # Hard cap on what is stored of one answer; longer input is refused anyway, this bounds the row.
 STORED_ANSWER_CHARS = 20_000
 WEAK_SCORE = 5.0
+# A best answer scored in this range is partial: an interviewer digs deeper with a follow-up.
+PARTIAL_SCORES = (2.5, 7.5)
 
 
 @dataclass(frozen=True)
@@ -147,8 +149,9 @@ class InterviewService:
     def ask_next(self, session_id: str, candidate_id: str) -> Question | None:
         """The next question, recorded as asked; None when the session is done.
 
-        A question failed in an earlier session and due again comes first (up to a third of the
-        session); otherwise topics the candidate is weak in get more of the questions.
+        A partial answer gets the bank's follow-up question next; then a question failed in an
+        earlier session and due again (up to a third of the session); otherwise topics the
+        candidate is weak in get more of the questions.
         """
         with self._sessions.begin() as db:
             session = self._session(db, session_id, candidate_id)
@@ -156,14 +159,18 @@ class InterviewService:
                 return None
             asked = [a.question_id for a in session.asked]
             history = self._history(db, candidate_id, session)
-            question = self._repeat(history, session, asked) or next_question(
-                self._store,
-                topics=self._topic_order(history, session, len(asked)),
-                level=session.level,
-                asked_ids=asked + history.not_due,
-                position=len(asked),
-                vacancy_text=session.vacancy_text,
-                seed=session.id,
+            question = (
+                self._follow_up(db, session, asked + history.not_due)
+                or self._repeat(history, session, asked)
+                or next_question(
+                    self._store,
+                    topics=self._topic_order(history, session, len(asked)),
+                    level=session.level,
+                    asked_ids=asked + history.not_due,
+                    position=len(asked),
+                    vacancy_text=session.vacancy_text,
+                    seed=session.id,
+                )
             )
             if question is None:
                 return None
@@ -173,6 +180,33 @@ class InterviewService:
                 )
             )
             return question
+
+    def _follow_up(
+        self, db: Session, session: models.InterviewSession, excluded: list[str]
+    ) -> Question | None:
+        """The bank's follow-up of the last question when its best answer was partial; never a
+        follow-up of a follow-up."""
+        if not session.asked:
+            return None
+        last = self._store.get(session.asked[-1].question_id)
+        if len(session.asked) > 1:
+            before = self._store.get(session.asked[-2].question_id)
+            if last.id in before.follow_ups:
+                return None
+        best = db.scalar(
+            select(func.max(models.Grade.score))
+            .join(models.Answer)
+            .where(models.Answer.session_id == session.id, models.Answer.question_id == last.id)
+        )
+        if best is None or not PARTIAL_SCORES[0] <= best < PARTIAL_SCORES[1]:
+            return None
+        for question_id in last.follow_ups:
+            if question_id not in excluded:
+                try:
+                    return self._store.get(question_id)
+                except NotFound:
+                    continue
+        return None
 
     def _history(
         self, db: Session, candidate_id: str, session: models.InterviewSession

@@ -7,14 +7,13 @@ from collections.abc import AsyncIterator
 
 from app.bank.schema import Question
 from app.grading.grader import Grade
+from app.interview.service import PARTIAL_SCORES
 from app.llm.client import LLMClient, Messages, Usage
 from app.llm.prompts import load_prompt
 from app.llm.schemas import FeedbackReply
 
 BEGIN, END = "<<<ДАННЫЕ_ПОЛЬЗОВАТЕЛЯ", "ДАННЫЕ_ПОЛЬЗОВАТЕЛЯ>>>"
 MAX_DATA_CHARS = 8000
-# An answer in this band with points missing is worth one follow-up question.
-FOLLOW_UP_SCORES = (2.5, 7.5)
 _SCORE_CLAIM = re.compile(
     r"[^.!?\n]*(\b\d{1,2}\s*/\s*10\b|\bбалл\w*|\bоценк\w*\s+\d)[^.!?\n]*[.!?]?"
 )
@@ -39,7 +38,7 @@ def question_messages(question: Question, level: str, vacancy_text: str | None) 
 
 def wants_follow_up(grade: Grade, attempt: int) -> bool:
     """A first, on-topic, partial answer: a live interviewer would dig in once."""
-    low, high = FOLLOW_UP_SCORES
+    low, high = PARTIAL_SCORES
     missing = len(grade.analysis.key_points) - len(grade.covered_key_points)
     return attempt == 1 and not grade.off_topic and low <= grade.score < high and missing > 0
 

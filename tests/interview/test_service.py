@@ -223,3 +223,24 @@ def test_plan_weights_decide_which_topic_gets_more_questions(service: InterviewS
         assert question is not None
         asked_topics.append(question.topic)
     assert asked_topics == ["trees_ensembles", "ml_basics"]
+
+
+def test_a_partial_answer_gets_the_banks_follow_up_next(service: InterviewService) -> None:
+    candidate = service.new_candidate()
+    session = service.start(
+        candidate, level="junior", topics=["ml_basics", "trees_ensembles"], planned_questions=3
+    )
+    first = service.ask_next(session, candidate)
+    assert first is not None and first.id == "ml_basics.overfitting_test"
+    partial = (
+        "Переобучение — когда модель хорошо работает на обучающей выборке, но плохо на новых "
+        "данных. Помогает регуляризация."
+    )
+    result = service.submit_answer(session, candidate, first.id, partial)
+    assert result.grade is not None and 2.5 <= result.grade.score < 7.5
+    follow_up = service.ask_next(session, candidate)
+    # Not a topic of the session: the follow-up comes from the question, not from the plan.
+    assert follow_up is not None and follow_up.id == "metrics_validation.precision_recall_test"
+    service.submit_answer(session, candidate, follow_up.id, partial)
+    third = service.ask_next(session, candidate)
+    assert third is not None and third.topic in {"ml_basics", "trees_ensembles"}
