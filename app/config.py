@@ -44,12 +44,26 @@ class Settings(BaseSettings):
     # The grader's fitted score model; unset means the versioned one shipped with the code.
     grader_model: Path | None = None
 
+    # Evaluation and monitoring. The MLflow store: this setting, else MLFLOW_TRACKING_URI, else
+    # a local SQLite file; runs whose experiment is created here keep artifacts in mlflow_artifacts.
+    mlflow_tracking_uri: str | None = None
+    mlflow_enabled: bool = True
+    mlflow_artifacts: Path = VAR_DIR / "mlartifacts"
+    evidently_workspace: Path = VAR_DIR / "evidently"
+
     host: str = "127.0.0.1"
     port: int = 8000
     questions_per_session: int = 5
     max_answer_chars: int = 8000
 
-    @field_validator("grader_model", "llm_base_url", "llm_model", "llm_api_key", mode="before")
+    @field_validator(
+        "grader_model",
+        "llm_base_url",
+        "llm_model",
+        "llm_api_key",
+        "mlflow_tracking_uri",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         # `FEEDBACKFIRST_LLM_MODEL=` in a .env or a shell means "not configured".
