@@ -407,12 +407,14 @@ def eval_retrieval(
     from app.grading.dataset import file_sha256
     from app.interview.plan_eval import load_vacancies
     from app.nlp.embedder import build_embedder
+    from app.pilot.memo import MemoEmbedder
     from evaluation.retrieval import plan_vacancies, retrieval_metrics
     from evaluation.tracking import flatten, log_run
 
     settings = Settings()
     rows = load_vacancies(dataset)
-    embedder = build_embedder(settings)
+    # Planning embeds each vacancy again for every question it picks.
+    embedder = MemoEmbedder(build_embedder(settings))
     store = open_store(settings, embedder)
     metrics = retrieval_metrics(plan_vacancies(store, rows, count, level))
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -584,7 +586,8 @@ def pilot_simulate(
 
     from app.bootstrap import build_services
     from app.nlp.embedder import build_embedder
-    from app.pilot.simulate import MemoEmbedder, simulate
+    from app.pilot.memo import MemoEmbedder
+    from app.pilot.simulate import simulate
 
     try:
         first = datetime.fromisoformat(start).replace(tzinfo=UTC) if start else None

@@ -17,13 +17,17 @@ from app.errors import InvalidAnswer
 from app.grading.dataset import GradedAnswer
 from app.grading.evaluate import EvaluationTargets
 from app.grading.grader import Grader
-from evaluation.ragas_metrics import mean, score_all
+from evaluation.ragas_metrics import (
+    exact_context_precision,
+    exact_context_recall,
+    mean,
+    score_all,
+)
 from evaluation.tracking import no_telemetry
 
 log = logging.getLogger("feedbackfirst.eval")
 
 MISSING_HEADER = "**Чего не хватает**"
-EXACT = 0.999
 RUBRIC = {
     "score1_description": "Разбор не относится к ответу кандидата или противоречит эталону.",
     "score2_description": "Разбор называет пробелы неверно: хвалит отсутствующее или требует лишнего.",
@@ -97,7 +101,6 @@ def gap_metrics(cases: list[FeedbackCase]) -> dict[str, object]:
     the expert saw some scores recall 0 (Ragas needs both sides non-empty, so these are direct).
     """
     from ragas.dataset_schema import SingleTurnSample
-    from ragas.metrics import NonLLMContextPrecisionWithReference, NonLLMContextRecall
 
     judged = [c for c in cases if c.expert_missing is not None]
     both = [c for c in judged if c.named_missing and c.expert_missing]
@@ -105,10 +108,8 @@ def gap_metrics(cases: list[FeedbackCase]) -> dict[str, object]:
         SingleTurnSample(retrieved_contexts=c.named_missing, reference_contexts=c.expert_missing)
         for c in both
     ]
-    precision = score_all(
-        NonLLMContextPrecisionWithReference(threshold=EXACT).single_turn_ascore, samples
-    )
-    recall = score_all(NonLLMContextRecall(threshold=EXACT).single_turn_ascore, samples)
+    precision = score_all(exact_context_precision().single_turn_ascore, samples)
+    recall = score_all(exact_context_recall().single_turn_ascore, samples)
     precision += [0.0 for c in judged if c.named_missing and not c.expert_missing]
     recall += [0.0 for c in judged if c.expert_missing and not c.named_missing]
     return {
@@ -130,7 +131,10 @@ def llm_rubric_scores(cases: list[FeedbackCase], settings: Settings) -> list[flo
     assert settings.llm_base_url and settings.llm_model  # noqa: S101 - checked by the caller
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
     client = openai.AsyncOpenAI(
-        base_url=settings.llm_base_url, api_key=key, timeout=settings.llm_timeout, max_retries=1
+        base_url=settings.llm_base_url,
+        api_key=key,
+        timeout=settings.llm_timeout,
+        max_retries=settings.llm_max_retries,
     )
     judge = DomainSpecificRubrics(
         llm=llm_factory(settings.llm_model, client=client), rubrics=RUBRIC, with_reference=True

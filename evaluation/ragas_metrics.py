@@ -5,9 +5,27 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evaluation.tracking import no_telemetry
+
+if TYPE_CHECKING:
+    from ragas.metrics import NonLLMContextPrecisionWithReference, NonLLMContextRecall
+
+
+def exact_context_precision() -> NonLLMContextPrecisionWithReference:
+    """Ragas' ranked non-LLM context precision, a context relevant when it equals a reference
+    (ids and verbatim key points; the default string distance needs rapidfuzz and is fuzzy)."""
+    from ragas.metrics import ExactMatch, NonLLMContextPrecisionWithReference
+
+    return NonLLMContextPrecisionWithReference(distance_measure=ExactMatch(), threshold=1.0)
+
+
+def exact_context_recall() -> NonLLMContextRecall:
+    """Ragas' non-LLM context recall with the same exact comparison."""
+    from ragas.metrics import ExactMatch, NonLLMContextRecall
+
+    return NonLLMContextRecall(_distance_measure=ExactMatch(), threshold=0.5)
 
 
 def score_all(scorer: Callable[[Any], Awaitable[float]], samples: Sequence[Any]) -> list[float]:

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from app.bank.store import QuestionStore
 from app.interview.plan_eval import LabelledVacancy
 from app.interview.planning import plan
-from evaluation.ragas_metrics import mean, score_all
-
-# Topic ids compared as strings: only the same id is a match.
-EXACT = 0.999
+from evaluation.ragas_metrics import (
+    exact_context_precision,
+    exact_context_recall,
+    mean,
+    score_all,
+)
 
 
 @dataclass(frozen=True)
@@ -43,12 +45,7 @@ def plan_vacancies(
 def retrieval_metrics(planned: list[PlannedVacancy]) -> dict[str, object]:
     """Ragas context precision (ranked) and recall of the planned questions' topics."""
     from ragas.dataset_schema import SingleTurnSample
-    from ragas.metrics import (
-        IDBasedContextPrecision,
-        IDBasedContextRecall,
-        NonLLMContextPrecisionWithReference,
-        NonLLMContextRecall,
-    )
+    from ragas.metrics import IDBasedContextPrecision, IDBasedContextRecall
 
     usable = [p for p in planned if p.topics and p.must]
     texts = [
@@ -58,8 +55,7 @@ def retrieval_metrics(planned: list[PlannedVacancy]) -> dict[str, object]:
         SingleTurnSample(retrieved_context_ids=p.topics, reference_context_ids=p.must)
         for p in usable
     ]
-    precision = NonLLMContextPrecisionWithReference(threshold=EXACT)
-    recall = NonLLMContextRecall(threshold=EXACT)
+    precision, recall = exact_context_precision(), exact_context_recall()
     id_precision, id_recall = IDBasedContextPrecision(), IDBasedContextRecall()
     per_vacancy = {
         "context_precision": score_all(precision.single_turn_ascore, texts),

@@ -11,14 +11,12 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-import numpy as np
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.bank.store import QuestionStore
 from app.grading.grader import Grader
 from app.interview.service import InterviewService, Summary
-from app.nlp.embedder import Embedder, Kind, Vectors
 from app.pilot.answers import synthetic_answer
 from app.storage import models
 
@@ -34,25 +32,6 @@ class SimulationResult:
     ratings: int = 0
     recommendations: int = 0
     candidate_ids: list[str] = field(default_factory=list)
-
-
-class MemoEmbedder:
-    """Remembers vectors in memory for one simulation: synthetic answers repeat the bank's key
-    points and every question choice embeds the same topic queries, so most texts come back."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.model_id, self.backend, self.dim = inner.model_id, inner.backend, inner.dim
-        self._seen: dict[tuple[str, str], Vectors] = {}
-
-    def embed(self, texts: list[str], kind: Kind = "passage") -> Vectors:
-        missing = list(dict.fromkeys(t for t in texts if (kind, t) not in self._seen))
-        if missing:
-            for text, vector in zip(missing, self.inner.embed(missing, kind), strict=True):
-                self._seen[(kind, text)] = vector
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([self._seen[(kind, t)] for t in texts]).astype(np.float32)
 
 
 @dataclass

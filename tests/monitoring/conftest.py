@@ -13,7 +13,8 @@ from app.bank.store import QuestionStore
 from app.grading.grader import Grader
 from app.grading.targets import neighbours_of
 from app.nlp.embedder import Embedder
-from app.pilot.simulate import MemoEmbedder, SimulationResult, simulate
+from app.pilot.memo import MemoEmbedder
+from app.pilot.simulate import SimulationResult, simulate
 from app.storage.db import make_engine, make_sessionmaker, upgrade
 
 PILOT_START = datetime(2026, 11, 1, tzinfo=UTC)
