@@ -579,7 +579,7 @@ def pilot_simulate(
     start: Annotated[
         str | None, typer.Option(help="Первый день пилота (YYYY-MM-DD); по умолчанию days назад.")
     ] = None,
-    days: Annotated[int, typer.Option(help="Длина пилота в днях.", min=8)] = 28,
+    days: Annotated[int, typer.Option(help="Длина пилота в днях.", min=2)] = 28,
 ) -> None:
     """Fill the configured database with synthetic pilot usage (candidates marked synthetic)."""
     from datetime import UTC, datetime

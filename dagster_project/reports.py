@@ -2,13 +2,13 @@
 snapshots (answer drift, bank quality, pilot) added to the monitoring workspace.
 
 Each run builds its parts from Settings (the environment), as every process of ours does.
+No `from __future__ import annotations` here: Dagster reads the context annotation at runtime.
 """
-
-from __future__ import annotations
 
 from datetime import UTC, datetime
 
 import dagster as dg
+from dagster import AssetExecutionContext
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
@@ -24,7 +24,7 @@ def _sessions(settings: Settings) -> sessionmaker[Session]:
 
 
 @dg.asset(group_name=GROUP, description="Метрики пилота с порогами и вердиктом; запуск в MLflow.")
-def pilot_metrics(context: dg.AssetExecutionContext) -> dg.MaterializeResult[None]:
+def pilot_metrics(context: AssetExecutionContext) -> dg.MaterializeResult[None]:
     from app.pilot.metrics import pilot_report
     from app.pilot.signals import load_signals
     from evaluation.tracking import log_run
@@ -56,7 +56,7 @@ def pilot_metrics(context: dg.AssetExecutionContext) -> dg.MaterializeResult[Non
     group_name=GROUP,
     description="Снимки Evidently (дрейф ответов, качество банка, пилот) в рабочем пространстве.",
 )
-def evidently_snapshots(context: dg.AssetExecutionContext) -> dg.MaterializeResult[None]:
+def evidently_snapshots(context: AssetExecutionContext) -> dg.MaterializeResult[None]:
     from app.bank.loader import load_bank
     from monitoring.reports import build_reports, publish
 

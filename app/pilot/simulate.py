@@ -63,7 +63,7 @@ class _Simulator:
         self._levels = sorted({q.level.value for q in store.questions if q.served})
         self.result = SimulationResult()
 
-    def user(self, first_day: datetime) -> None:
+    def user(self, first_day: datetime, end: datetime) -> None:
         rng = self._rng
         created = self._service.new_candidate()
         candidate = self._id()
@@ -84,6 +84,8 @@ class _Simulator:
         for visit in range(visits):
             confidence = self._session(candidate, level, topics, skill + 0.1 * visit, confidence)
             self._clock.now += timedelta(days=rng.randint(1, 6), hours=rng.uniform(-3, 3))
+            if self._clock.now >= end:  # the pilot is over; those who would come back cannot
+                break
 
     def _session(
         self, candidate: str, level: str, topics: list[str], skill: float, confidence: int
@@ -201,7 +203,7 @@ def simulate(
     days: int = 28,
 ) -> SimulationResult:
     """Fill the database with `users` synthetic candidates whose first visits spread over the
-    first `days - 7` days after `start` (default: `days` days before now, at midnight UTC).
+    `days` days from `start` (default: `days` days before now, at midnight UTC).
 
     The same seed on the same database state gives the same data; a second run on a database
     that already has candidates draws other ids and users.
@@ -213,7 +215,8 @@ def simulate(
         today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         start = today - timedelta(days=days)
     simulator = _Simulator(store, grader, sessions, rng, _Clock(start))
+    end = start + timedelta(days=days)
     for _ in range(users):
-        offset = timedelta(days=rng.randint(0, max(0, days - 8)), hours=rng.uniform(9, 21))
-        simulator.user(start + offset)
+        offset = timedelta(days=rng.randint(0, days - 2), hours=rng.uniform(9, 21))
+        simulator.user(start + offset, end)
     return simulator.result
