@@ -102,6 +102,8 @@ def test_workspace_project_accumulates_snapshots(reports: Reports, tmp_path: Pat
     (project,) = workspace.search_project(PROJECT)
     assert set(map(str, workspace.list_runs(project.id))) == set(first) | set(second)
     assert len(first) == len(second) == 3
+    panels = [p.title for p in workspace.get_dashboard(project.id).panels]
+    assert "Метрики пилота" in panels and len(panels) == 3  # added once, with the project
 
 
 def test_no_personal_data_leaves_the_store(reports: Reports, tmp_path: Path) -> None:
