@@ -146,3 +146,28 @@ def test_report_html_renders_in_chromium_without_js_errors(
     assert page.locator("svg").count() > 0  # the plots were drawn
     context.close()
     assert errors == []
+
+
+def test_monitor_report_command_publishes_and_writes_html(
+    simulated: SimulatedPilot, tmp_path: Path, mini_index: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from app.cli import cli
+
+    env = {
+        "FEEDBACKFIRST_DATABASE_URL": simulated.url,
+        "FEEDBACKFIRST_BANK_DIR": str(MINI_BANK),
+        "FEEDBACKFIRST_LANCEDB_URI": mini_index,
+        "FEEDBACKFIRST_EVIDENTLY_WORKSPACE": str(tmp_path / "ws"),
+    }
+    args = ["monitor", "report", "--as-of", "2026-11-28", "--html", str(tmp_path / "html")]
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 0, result.output
+    assert "3 снимков (drift, bank, pilot)" in result.stdout
+    assert sorted(p.name for p in (tmp_path / "html").iterdir()) == [
+        "bank.html",
+        "drift.html",
+        "pilot.html",
+    ]
+    assert len(list((tmp_path / "ws").rglob("snapshots/*.json"))) == 3
