@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -149,6 +150,7 @@ def mlflow_server(evaluated: Evaluated) -> Iterator[str]:
         stdout=log,
         stderr=subprocess.STDOUT,
         env=dict(os.environ, MLFLOW_DISABLE_TELEMETRY="true", DO_NOT_TRACK="true"),
+        start_new_session=True,  # the server's workers go down with it
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -164,11 +166,12 @@ def mlflow_server(evaluated: Evaluated) -> Iterator[str]:
                 time.sleep(0.5)
         yield url
     finally:
-        process.terminate()
+        os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
         log.close()
 
 

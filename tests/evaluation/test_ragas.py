@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from mlflow.tracking import MlflowClient
+from typer.testing import CliRunner
 
 from app.bank.store import QuestionStore
+from app.cli import cli
 from app.config import Settings
 from app.grading.dataset import load_dataset
 from app.grading.evaluate import build_targets
@@ -137,26 +136,22 @@ def test_llm_rubric_runs_only_with_an_llm_and_reads_its_scores(
 
 
 def test_eval_retrieval_command_writes_metrics_and_logs_to_mlflow(
-    tmp_path: Path, vacancies_dataset: Path
+    tmp_path: Path, vacancies_dataset: Path, mini_index: str
 ) -> None:
     tracking = f"sqlite:///{tmp_path / 'mlflow.db'}"
-    env = dict(
-        os.environ,
-        FEEDBACKFIRST_BANK_DIR=str(MINI_BANK),
-        FEEDBACKFIRST_LANCEDB_URI=str(tmp_path / "lancedb"),
-        FEEDBACKFIRST_EMBEDDING_CACHE=str(tmp_path / "cache.sqlite"),
-        FEEDBACKFIRST_MLFLOW_TRACKING_URI=tracking,
-        FEEDBACKFIRST_MLFLOW_ARTIFACTS=str(tmp_path / "artifacts"),
-    )
+    env = {
+        "FEEDBACKFIRST_BANK_DIR": str(MINI_BANK),
+        "FEEDBACKFIRST_LANCEDB_URI": mini_index,
+        "FEEDBACKFIRST_MLFLOW_TRACKING_URI": tracking,
+        "FEEDBACKFIRST_MLFLOW_ARTIFACTS": str(tmp_path / "artifacts"),
+    }
     output = tmp_path / "retrieval.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "app", "eval", "retrieval", str(vacancies_dataset),
-         "--output", str(output), "--count", "3"],
-        capture_output=True, text=True, env=env, timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    args = ["eval", "retrieval", str(vacancies_dataset), "--output", str(output), "--count", "3"]
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 0, result.output
     metrics = json.loads(output.read_text("utf-8"))
     assert metrics["n"] == 3 and len(metrics["vacancies"]) == 3
+    assert f"context_recall={metrics['context_recall']}" in result.stdout
     client = MlflowClient(tracking_uri=tracking)
     experiment = client.get_experiment_by_name("retrieval")
     assert experiment is not None

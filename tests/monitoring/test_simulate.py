@@ -35,9 +35,9 @@ def _trace(sessions: sessionmaker[Session]) -> list[tuple[object, ...]]:
 def test_simulation_is_seeded_and_deterministic(
     tmp_path: Path, mini_index: str, embedder: Embedder
 ) -> None:
-    first = run_simulation(tmp_path / "a.db", mini_index, embedder, users=2, seed=11)
-    again = run_simulation(tmp_path / "b.db", mini_index, embedder, users=2, seed=11)
-    other = run_simulation(tmp_path / "c.db", mini_index, embedder, users=2, seed=12)
+    first = run_simulation(tmp_path / "a.db", mini_index, embedder, users=1, seed=11)
+    again = run_simulation(tmp_path / "b.db", mini_index, embedder, users=1, seed=11)
+    other = run_simulation(tmp_path / "c.db", mini_index, embedder, users=1, seed=12)
     assert _trace(first.sessions) == _trace(again.sessions)
     assert _trace(first.sessions) != _trace(other.sessions)
 
