@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from app.config import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from app.bank.store import QuestionStore
+    from app.grading.dataset import GradedAnswer
+    from app.grading.evaluate import Prediction
 
 cli = typer.Typer(help="FeedbackFirst: тренажёр ML-собеседований.", no_args_is_help=True)
 bank_cli = typer.Typer(help="Банк вопросов: сборка, проверка, статистика.", no_args_is_help=True)
@@ -284,10 +291,10 @@ def eval_grading(
 def _log_grading(
     settings: Settings,
     dataset: Path,
-    rows: list[Any],
-    predicted: list[Any],
+    rows: list[GradedAnswer],
+    predicted: list[Prediction],
     metrics: dict[str, object],
-    store: Any,
+    store: QuestionStore,
     backend: str,
     output: Path,
     predictions: Path,
@@ -503,7 +510,7 @@ def eval_feedback(
             typer.echo(f"MLflow: run {run_id}", err=True)
 
 
-def _pilot_sessions(settings: Settings) -> Any:
+def _pilot_sessions(settings: Settings) -> sessionmaker[Session]:
     from app.storage.db import make_engine, make_sessionmaker, upgrade
 
     upgrade(settings.database_url)
