@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,6 +45,13 @@ class Settings(BaseSettings):
     # The grader's fitted score model; unset means the versioned one shipped with the code.
     grader_model: Path | None = None
 
+    # Chat sign-in: "password" (a new login creates the account) or "header" (a trusted reverse
+    # proxy puts the user name in chat_auth_header). OAuth turns on with Chainlit's OAUTH_* env.
+    chat_auth: Literal["password", "header"] = "password"
+    chat_auth_header: str = "X-Forwarded-User"
+    # Signs the chat's login tokens; unset means a random one kept in var/chainlit-auth-secret.
+    chat_auth_secret: SecretStr | None = None
+
     # Evaluation and monitoring. The MLflow store: this setting, else MLFLOW_TRACKING_URI, else
     # a local SQLite file; runs whose experiment is created here keep artifacts in mlflow_artifacts.
     mlflow_tracking_uri: str | None = None
@@ -54,6 +62,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     questions_per_session: int = 5
+    # A failed question is due again this many minutes later (then SM-2's day intervals).
+    relearn_after_minutes: float = 10.0
     max_answer_chars: int = 8000
 
     @field_validator(
@@ -61,6 +71,7 @@ class Settings(BaseSettings):
         "llm_base_url",
         "llm_model",
         "llm_api_key",
+        "chat_auth_secret",
         "mlflow_tracking_uri",
         mode="before",
     )

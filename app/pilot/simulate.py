@@ -126,7 +126,7 @@ class _Simulator:
                     break
                 quality = min(1.0, quality + rng.uniform(0.15, 0.35))
         summary = service.finish(session, candidate)
-        self._recommend(session, summary)
+        self._study(candidate, summary)
         mean = sum(scores) / len(scores) if scores else 0.0
         up = rng.random() < 0.55 + 0.35 * mean / 10
         end = _clamp(confidence + (rng.choice([1, 1, 2]) if up else rng.choice([0, -1])))
@@ -146,26 +146,15 @@ class _Simulator:
         self._service.rate_feedback(candidate, answer_id, rating, thumbs)
         self.result.ratings += 1
 
-    def _recommend(self, session_id: str, summary: Summary) -> None:
-        """What the report would list to study; some are marked done a few days later."""
-        with self._sessions.begin() as db:
-            for rec in summary.recommendations:
-                resource = rec.resources[0] if rec.resources else None
-                done = self._rng.random() < 0.45
-                db.add(
-                    models.StudyRecommendation(
-                        session_id=session_id,
-                        kind="resource" if resource else "topic",
-                        topic=rec.topic,
-                        title=resource.title if resource else rec.topic,
-                        url=str(resource.url) if resource else None,
-                        created_at=self._clock.now,
-                        done_at=self._clock.now + timedelta(days=self._rng.randint(1, 3))
-                        if done
-                        else None,
-                    )
-                )
-                self.result.recommendations += 1
+    def _study(self, candidate: str, summary: Summary) -> None:
+        """Some items of the report's study plan are marked done a few days later."""
+        now = self._clock.now
+        for item in summary.study:
+            self.result.recommendations += 1
+            if item.id is not None and self._rng.random() < 0.45:
+                self._clock.now = now + timedelta(days=self._rng.randint(1, 3))
+                self._service.mark_done(candidate, item.id)
+        self._clock.now = now
 
     def _stamp(self, model: type[models.Answer], row_id: int) -> None:
         """Rows get the simulated time, not the wall clock, so windows and days are realistic."""

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from tests.conftest import MINI_BANK
+from tests.evaluation.conftest import graded_rows
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def test_grading_run_has_params_metrics_and_artifacts(evaluated: Evaluated) -> N
     assert params["grader_version"] == metrics["grader_version"]
     assert params["dataset_sha256"] == metrics["dataset_sha256"]
     assert len(params["bank_version"]) == 64 and params["threshold.covered"] == "0.6"
-    assert run.data.metrics["n"] == metrics["n"] == 12
+    assert run.data.metrics["n"] == metrics["n"] == len(graded_rows())
     assert run.data.metrics["spearman"] == pytest.approx(metrics["spearman"])
     assert run.data.metrics["off_topic.f1"] == pytest.approx(metrics["off_topic"]["f1"])
     artifacts = {a.path for a in client.list_artifacts(run.info.run_id)}
@@ -98,7 +99,7 @@ def test_grading_run_has_params_metrics_and_artifacts(evaluated: Evaluated) -> N
         client.download_artifacts(run.info.run_id, "confusion_matrix.csv", str(evaluated.root))
     )
     counts = [list(map(int, line.split(",")[1:])) for line in local.read_text().splitlines()[1:]]
-    assert sum(map(sum, counts)) == 12
+    assert sum(map(sum, counts)) == len(graded_rows())
     png = Path(client.download_artifacts(run.info.run_id, "calibration.png", str(evaluated.root)))
     assert png.read_bytes()[:4] == b"\x89PNG"
 
@@ -194,6 +195,6 @@ def test_mlflow_server_lists_the_run_with_metrics_and_artifacts(
     runs = _api(mlflow_server, "/api/2.0/mlflow/runs/search", {"experiment_ids": [experiment_id]})
     (run,) = runs["runs"]  # type: ignore[misc]
     metrics = {m["key"]: m["value"] for m in run["data"]["metrics"]}
-    assert metrics["n"] == 12 and "quadratic_weighted_kappa" in metrics
+    assert metrics["n"] == len(graded_rows()) and "quadratic_weighted_kappa" in metrics
     listed = _api(mlflow_server, f"/api/2.0/mlflow/artifacts/list?run_id={run['info']['run_id']}")
     assert {"calibration.png", "worst_errors.csv"} <= {f["path"] for f in listed["files"]}  # type: ignore[index, union-attr]
