@@ -147,13 +147,15 @@ class _Simulator:
         self.result.ratings += 1
 
     def _study(self, candidate: str, summary: Summary) -> None:
-        """Some items of the report's study plan are marked done a few days later."""
-        now = self._clock.now
-        for item in summary.study:
-            self.result.recommendations += 1
-            if item.id is not None and self._rng.random() < 0.45:
-                self._clock.now = now + timedelta(days=self._rng.randint(1, 3))
-                self._service.mark_done(candidate, item.id)
+        """Some users study after a session: one or two items of its plan, a few days later."""
+        rng, now = self._rng, self._clock.now
+        stored = [item.id for item in summary.study if item.id is not None]
+        self.result.recommendations += len(stored)
+        if not stored or rng.random() > 0.4:
+            return
+        for item_id in rng.sample(stored, min(len(stored), rng.randint(1, 2))):
+            self._clock.now = now + timedelta(days=rng.randint(1, 3))
+            self._service.mark_done(candidate, item_id)
         self._clock.now = now
 
     def _stamp(self, model: type[models.Answer], row_id: int) -> None:

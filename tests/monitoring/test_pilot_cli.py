@@ -32,6 +32,7 @@ def test_simulate_then_report_json_with_verdict_and_mlflow_run(tmp_path: Path) -
         "FEEDBACKFIRST_DATABASE_URL": f"sqlite:///{tmp_path / 'ff.db'}",
         "FEEDBACKFIRST_MLFLOW_ARTIFACTS": str(tmp_path / "mlartifacts"),
         "MLFLOW_TRACKING_URI": mlflow_uri,
+        "FEEDBACKFIRST_MLFLOW_TRACKING_URI": "",  # empty is unset: MLflow's own variable decides
     }
     simulated = _run(["pilot", "simulate", "--users", "3", "--start", "2026-11-01"], env)
     assert simulated.returncode == 0, simulated.stderr
