@@ -31,9 +31,9 @@ browser: ## Install Debian's Chromium for the browser tests (never a downloaded 
 		apt-get install -y -q chromium fonts-dejavu-core; }
 
 lint: install ## ruff and mypy
-	$(VENV)/bin/ruff check app tests
-	$(VENV)/bin/ruff format --check app tests
-	$(VENV)/bin/mypy app
+	$(VENV)/bin/ruff check app tests evaluation monitoring dagster_project
+	$(VENV)/bin/ruff format --check app tests evaluation monitoring dagster_project
+	$(VENV)/bin/mypy app evaluation monitoring dagster_project
 
 test: install browser lint ## Lint, then every test: unit, SQLite + PostgreSQL, CLI, browser
 	$(PY) -m pytest

@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from app.config import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from app.bank.store import QuestionStore
+    from app.grading.dataset import GradedAnswer
+    from app.grading.evaluate import Prediction
 
 cli = typer.Typer(help="FeedbackFirst: тренажёр ML-собеседований.", no_args_is_help=True)
 bank_cli = typer.Typer(help="Банк вопросов: сборка, проверка, статистика.", no_args_is_help=True)
@@ -19,7 +26,15 @@ eval_cli = typer.Typer(
 )
 cli.add_typer(bank_cli, name="bank")
 cli.add_typer(db_cli, name="db")
+pilot_cli = typer.Typer(
+    help="Пилот: метрики успеха и синтетические данные для демо.", no_args_is_help=True
+)
+monitor_cli = typer.Typer(help="Мониторинг: отчёты Evidently из базы.", no_args_is_help=True)
 cli.add_typer(eval_cli, name="eval")
+cli.add_typer(pilot_cli, name="pilot")
+cli.add_typer(monitor_cli, name="monitor")
+
+NO_MLFLOW = typer.Option("--no-mlflow", help="Не записывать запуск в MLflow.")
 
 
 def _fail(message: str, as_json: bool) -> NoReturn:
@@ -221,8 +236,9 @@ def eval_grading(
     dataset: Annotated[Path, typer.Argument(help="JSONL с оценёнными экспертом ответами.")],
     output: Annotated[Path, typer.Option(help="Куда записать метрики (JSON).")],
     predictions: Annotated[Path, typer.Option(help="Куда записать предсказания (JSONL).")],
+    no_mlflow: Annotated[bool, NO_MLFLOW] = False,
 ) -> None:
-    """Grade every answer of a dataset and compare with the expert grades."""
+    """Grade every answer of a dataset and compare with the expert grades; logged to MLflow."""
     from app.bootstrap import build_grader, open_store
     from app.errors import FeedbackFirstError
     from app.grading.dataset import file_sha256, load_dataset
@@ -258,6 +274,57 @@ def eval_grading(
         f"n={metrics['n']} spearman={metrics['spearman']} pearson={metrics['pearson']} "
         f"mae={metrics['mae']} -> {output}"
     )
+    if not no_mlflow:
+        _log_grading(
+            settings,
+            dataset,
+            rows,
+            predicted,
+            metrics,
+            store,
+            embedder.backend,
+            output,
+            predictions,
+        )
+
+
+def _log_grading(
+    settings: Settings,
+    dataset: Path,
+    rows: list[GradedAnswer],
+    predicted: list[Prediction],
+    metrics: dict[str, object],
+    store: QuestionStore,
+    backend: str,
+    output: Path,
+    predictions: Path,
+) -> None:
+    """The grading evaluation as an MLflow run; whatever happens, the files above stand."""
+    try:
+        from app.bank.store import bank_fingerprint
+        from app.grading.scoring import ScoreModel
+        from evaluation.grading_run import GradingRun, log_grading_run
+
+        model = (
+            ScoreModel.load(settings.grader_model) if settings.grader_model else ScoreModel.load()
+        )
+        run = GradingRun(
+            dataset,
+            rows,
+            predicted,
+            metrics,
+            bank_fingerprint(store.questions),
+            model,
+            backend,
+            output,
+            predictions,
+        )
+        run_id = log_grading_run(run, settings)
+    except Exception as exc:  # noqa: BLE001 - the contract output is already written
+        typer.echo(f"MLflow: запуск не записан ({exc})", err=True)
+        return
+    if run_id:
+        typer.echo(f"MLflow: run {run_id}", err=True)
 
 
 @eval_cli.command("calibrate")
@@ -329,6 +396,262 @@ def eval_plan(
         f"n={metrics['n']} must_in_top={metrics['must_in_top']} "
         f"irrelevant_in_top={metrics['irrelevant_in_top']} -> {output}"
     )
+
+
+@eval_cli.command("retrieval")
+def eval_retrieval(
+    dataset: Annotated[
+        Path, typer.Argument(help="JSONL: id, vacancy, experience, must, irrelevant.")
+    ],
+    output: Annotated[Path, typer.Option(help="Куда записать метрики (JSON).")],
+    count: Annotated[int, typer.Option(help="Сколько вопросов в плане.")] = 5,
+    level: Annotated[str, typer.Option(help="junior, middle или senior.")] = "middle",
+    no_mlflow: Annotated[bool, NO_MLFLOW] = False,
+) -> None:
+    """Ragas context precision and recall of the questions planned for labelled vacancies."""
+    from app.bank.store import bank_fingerprint
+    from app.bootstrap import open_store
+    from app.grading.dataset import file_sha256
+    from app.interview.plan_eval import load_vacancies
+    from app.nlp.embedder import build_embedder
+    from app.pilot.memo import MemoEmbedder
+    from evaluation.retrieval import plan_vacancies, retrieval_metrics
+    from evaluation.tracking import flatten, log_run
+
+    settings = Settings()
+    rows = load_vacancies(dataset)
+    # Planning embeds each vacancy again for every question it picks.
+    embedder = MemoEmbedder(build_embedder(settings))
+    store = open_store(settings, embedder)
+    metrics = retrieval_metrics(plan_vacancies(store, rows, count, level))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+    typer.echo(
+        f"n={metrics['n']} context_precision={metrics['context_precision']} "
+        f"context_recall={metrics['context_recall']} -> {output}"
+    )
+    if not no_mlflow:
+        run_id = log_run(
+            settings,
+            "retrieval",
+            run_name=f"{dataset.stem} · top {count}",
+            params={
+                "dataset": dataset.name,
+                "dataset_sha256": file_sha256(dataset),
+                "embedding_model": embedder.model_id,
+                "bank_version": bank_fingerprint(store.questions),
+                "questions_per_plan": count,
+                "level": level,
+            },
+            metrics=flatten({k: v for k, v in metrics.items() if k != "vacancies"}),
+            artifacts=[output],
+        )
+        if run_id:
+            typer.echo(f"MLflow: run {run_id}", err=True)
+
+
+@eval_cli.command("feedback")
+def eval_feedback(
+    dataset: Annotated[Path, typer.Argument(help="JSONL с оценёнными экспертом ответами.")],
+    output: Annotated[Path, typer.Option(help="Куда записать метрики (JSON).")],
+    limit: Annotated[int | None, typer.Option(help="Только первые N ответов.")] = None,
+    judge_limit: Annotated[
+        int, typer.Option(help="Сколько разборов оценивает LLM (если настроена).")
+    ] = 20,
+    no_mlflow: Annotated[bool, NO_MLFLOW] = False,
+) -> None:
+    """Ragas on the feedback: named gaps against the expert's (offline), an LLM rubric if set."""
+    from app.bank.store import bank_fingerprint
+    from app.bootstrap import build_grader, open_store
+    from app.errors import FeedbackFirstError
+    from app.grading.dataset import file_sha256, load_dataset
+    from app.grading.evaluate import build_targets
+    from app.grading.scoring import GRADER_VERSION
+    from app.nlp.embedder import build_embedder
+    from evaluation.feedback_quality import feedback_cases, feedback_metrics
+    from evaluation.tracking import flatten, log_run
+
+    settings = Settings()
+    embedder = build_embedder(settings)
+    try:
+        rows = load_dataset(dataset)[:limit]
+        store = open_store(settings, embedder)
+    except FeedbackFirstError as exc:
+        typer.echo(exc.user_message, err=True)
+        raise typer.Exit(1) from exc
+    targets = build_targets(rows, embedder, store)
+    cases = feedback_cases(rows, targets, build_grader(settings, embedder, targets.neighbours))
+    metrics = feedback_metrics(cases, settings, judge_limit)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+    typer.echo(
+        f"n={metrics['cases']} gap_precision={metrics['gap_precision']} "
+        f"gap_recall={metrics['gap_recall']} llm_rubric_mean={metrics['llm_rubric_mean']} "
+        f"-> {output}"
+    )
+    if not no_mlflow:
+        run_id = log_run(
+            settings,
+            "feedback",
+            run_name=f"{dataset.stem} · {GRADER_VERSION}",
+            params={
+                "dataset": dataset.name,
+                "dataset_sha256": file_sha256(dataset),
+                "rows": len(rows),
+                "grader_version": GRADER_VERSION,
+                "embedding_model": embedder.model_id,
+                "bank_version": bank_fingerprint(store.questions),
+                "llm_model": settings.llm_model if settings.llm_configured else None,
+            },
+            metrics=flatten(metrics),
+            artifacts=[output],
+        )
+        if run_id:
+            typer.echo(f"MLflow: run {run_id}", err=True)
+
+
+def _pilot_sessions(settings: Settings) -> sessionmaker[Session]:
+    from app.storage.db import make_engine, make_sessionmaker, upgrade
+
+    upgrade(settings.database_url)
+    return make_sessionmaker(make_engine(settings.database_url))
+
+
+@pilot_cli.command("report")
+def pilot_report_command(
+    since: Annotated[
+        str | None, typer.Option(help="Только сессии с этой даты (YYYY-MM-DD).")
+    ] = None,
+    real_only: Annotated[
+        bool, typer.Option("--real-only", help="Без синтетических кандидатов.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Вывести JSON.")] = False,
+    no_mlflow: Annotated[bool, NO_MLFLOW] = False,
+) -> None:
+    """The pilot metrics with thresholds and the verdict (3 of 4 criteria); logged to MLflow."""
+    from datetime import date
+
+    from app.pilot.metrics import pilot_report
+    from app.pilot.signals import load_signals
+    from evaluation.tracking import log_run
+
+    try:
+        start = date.fromisoformat(since) if since else None
+    except ValueError:
+        _fail("Дата в формате ГГГГ-ММ-ДД, например 2026-12-01.", as_json)
+    settings = Settings()
+    report = pilot_report(
+        load_signals(_pilot_sessions(settings), start, False if real_only else None), start
+    )
+    data = report.to_json()
+    if not no_mlflow:
+        metrics = {m.name: m.value for m in report.metrics if m.value is not None}
+        metrics |= {f"{m.name}.passed": float(m.passed) for m in report.metrics}
+        metrics |= {f"criterion.{c.name}": float(c.passed) for c in report.criteria}
+        metrics |= {
+            "criteria_passed": report.criteria_passed,
+            "succeeded": float(report.succeeded),
+            "candidates": report.candidates,
+        }
+        log_run(
+            settings,
+            "pilot",
+            run_name=f"pilot since {since or 'start'}",
+            params={
+                "since": since,
+                "real_only": real_only,
+                "synthetic_candidates": report.synthetic_candidates,
+            }
+            | {f"threshold.{m.name}": m.threshold for m in report.metrics},
+            metrics={k: float(v) for k, v in metrics.items()},
+        )
+    if as_json:
+        _print_json(data)
+        return
+    for m in report.metrics:
+        mark = "да" if m.passed else "нет"
+        typer.echo(
+            f"{m.name:28} {m.value!s:>8}  порог {m.threshold:<5} выполнено: {mark} (n={m.n})"
+        )
+    typer.echo(
+        f"Критериев выполнено: {report.criteria_passed} из {len(report.criteria)} — "
+        + ("пилот успешен." if report.succeeded else "пилот не достиг цели.")
+    )
+
+
+@pilot_cli.command("simulate")
+def pilot_simulate(
+    users: Annotated[int, typer.Option(help="Сколько синтетических кандидатов.", min=1)],
+    seed: Annotated[int, typer.Option(help="Зерно генератора.")] = 2026,
+    start: Annotated[
+        str | None, typer.Option(help="Первый день пилота (YYYY-MM-DD); по умолчанию days назад.")
+    ] = None,
+    days: Annotated[int, typer.Option(help="Длина пилота в днях.", min=2)] = 28,
+) -> None:
+    """Fill the configured database with synthetic pilot usage (candidates marked synthetic)."""
+    from datetime import UTC, datetime
+
+    from app.bootstrap import build_services
+    from app.nlp.embedder import build_embedder
+    from app.pilot.memo import MemoEmbedder
+    from app.pilot.simulate import simulate
+
+    try:
+        first = datetime.fromisoformat(start).replace(tzinfo=UTC) if start else None
+    except ValueError:
+        _fail("Дата в формате ГГГГ-ММ-ДД, например 2026-11-01.", False)
+    settings = Settings()
+    services = build_services(settings, MemoEmbedder(build_embedder(settings)))
+    result = simulate(
+        services.store,
+        services.grader,
+        services.sessions,
+        users,
+        seed=seed,
+        start=first,
+        days=days,
+    )
+    typer.echo(
+        f"Синтетический пилот: {result.candidates} кандидатов (synthetic), {result.sessions} сессий, "
+        f"{result.answers} ответов, {result.ratings} оценок, {result.recommendations} рекомендаций."
+    )
+
+
+@monitor_cli.command("report")
+def monitor_report(
+    days: Annotated[int, typer.Option(help="Длина окна в днях.", min=1)] = 7,
+    as_of: Annotated[
+        str | None, typer.Option(help="Конец текущего окна (YYYY-MM-DD); по умолчанию сейчас.")
+    ] = None,
+    html: Annotated[Path | None, typer.Option(help="Папка для HTML-отчётов.")] = None,
+) -> None:
+    """Evidently reports (answer drift, bank quality, pilot) into the workspace's project."""
+    from datetime import UTC, datetime, time
+
+    from app.bank.loader import load_bank
+    from monitoring.reports import build_reports, publish, save_html
+
+    settings = Settings()
+    try:
+        end = (
+            datetime.combine(datetime.fromisoformat(as_of).date(), time.max, tzinfo=UTC)
+            if as_of
+            else None
+        )
+    except ValueError:
+        _fail("Дата в формате ГГГГ-ММ-ДД.", False)
+    questions = load_bank(settings.bank_dir).questions
+    reports = build_reports(_pilot_sessions(settings), questions, end, days)
+    ids = publish(reports, settings.evidently_workspace)
+    for note in reports.notes:
+        typer.echo(f"Пропущено: {note}", err=True)
+    typer.echo(
+        f"Evidently: {len(ids)} снимков ({', '.join(reports.snapshots)}) в "
+        f"{settings.evidently_workspace}; evidently ui --workspace {settings.evidently_workspace}"
+    )
+    if html is not None:
+        for path in save_html(reports, html):
+            typer.echo(f"HTML: {path}")
 
 
 @cli.command("serve")

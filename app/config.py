@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     # Signs the chat's login tokens; unset means a random one kept in var/chainlit-auth-secret.
     chat_auth_secret: SecretStr | None = None
 
+    # Evaluation and monitoring. The MLflow store: this setting, else MLFLOW_TRACKING_URI, else
+    # a local SQLite file; runs whose experiment is created here keep artifacts in mlflow_artifacts.
+    mlflow_tracking_uri: str | None = None
+    mlflow_enabled: bool = True
+    mlflow_artifacts: Path = VAR_DIR / "mlartifacts"
+    evidently_workspace: Path = VAR_DIR / "evidently"
+
     host: str = "127.0.0.1"
     port: int = 8000
     questions_per_session: int = 5
@@ -65,6 +72,7 @@ class Settings(BaseSettings):
         "llm_model",
         "llm_api_key",
         "chat_auth_secret",
+        "mlflow_tracking_uri",
         mode="before",
     )
     @classmethod

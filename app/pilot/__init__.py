@@ -1,0 +1,1 @@
+"""The pilot: its success metrics from stored signals, and a simulator of pilot usage."""

@@ -1,0 +1,1 @@
+"""Experiments around the domain: MLflow runs of the evaluations, Ragas metrics."""

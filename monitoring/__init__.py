@@ -1,0 +1,1 @@
+"""Monitoring of production data with Evidently: drift, bank quality, pilot metrics."""
