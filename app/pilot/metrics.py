@@ -6,7 +6,7 @@ The mapping of criteria to metrics is written down in docs/monitoring.md; keep b
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from app.pilot.signals import PilotSignals
@@ -67,9 +67,13 @@ class PilotReport:
             "since": self.since.isoformat() if self.since else None,
             "candidates": self.candidates,
             "synthetic_candidates": self.synthetic_candidates,
-            "metrics": {m.name: asdict(m) for m in self.metrics},
+            # "pass" is the key the contract names.
+            "metrics": {
+                m.name: {"value": m.value, "threshold": m.threshold, "pass": m.passed, "n": m.n}
+                for m in self.metrics
+            },
             "criteria": {
-                c.name: {"metrics": list(c.metrics), "passed": c.passed} for c in self.criteria
+                c.name: {"metrics": list(c.metrics), "pass": c.passed} for c in self.criteria
             },
             "criteria_passed": self.criteria_passed,
             "criteria_needed": CRITERIA_NEEDED,

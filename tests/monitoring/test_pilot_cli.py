@@ -56,11 +56,11 @@ def test_simulate_then_report_json_with_verdict_and_mlflow_run(tmp_path: Path) -
     }
     assert set(data["metrics"]) == names
     for metric in data["metrics"].values():
-        assert set(metric) >= {"value", "threshold", "passed"}
-        assert metric["passed"] == (
+        assert set(metric) >= {"value", "threshold", "pass"}
+        assert metric["pass"] == (
             metric["value"] is not None and metric["value"] >= metric["threshold"]
         )
-    passed = sum(c["passed"] for c in data["criteria"].values())
+    passed = sum(c["pass"] for c in data["criteria"].values())
     assert data["criteria_passed"] == passed
     assert data["verdict"] == ("success" if passed >= 3 else "failure")
 
