@@ -21,8 +21,8 @@ def clean_command(
 ) -> None:
     """Normalise, drop junk and duplicates, map to topic and level."""
     settings = Settings()
-    _, report, invalid = run_clean(settings, cached_embedder(settings), output)
-    write_metrics(metrics, report.to_json() | {"invalid_lines": invalid})
+    _, report, inputs = run_clean(settings, cached_embedder(settings), output)
+    write_metrics(metrics, report.to_json() | inputs)
     typer.echo(
         f"clean: {report.input} -> {report.kept} (дубликаты {report.duplicate_rate:.1%}) -> {output}"
     )

@@ -80,7 +80,7 @@ def item_id(question: str) -> str:
 def classify(
     vectors: Vectors, bank: list[Question], bank_vectors: Vectors
 ) -> list[tuple[str, Level, float]]:
-    """Topic and level of each vector by its nearest bank questions (similarity-weighted vote)."""
+    """Topic and level of each query vector by its nearest bank passages (similarity-weighted)."""
     sims = vectors @ bank_vectors.T
     result = []
     for row in sims:
@@ -126,7 +126,10 @@ def clean(
     vectors = embedder.embed([q for _, q, _ in candidates], kind="query")
     bank_vectors = embedder.embed([q.question for q in bank], kind="query")
     to_bank = (vectors @ bank_vectors.T).max(axis=1) if bank else np.zeros(len(candidates))
-    labels = classify(vectors, bank, bank_vectors) if bank else []
+    # Topics are matched against question + reference (e5's query-to-passage use), which holds up
+    # better across languages than question-to-question similarity.
+    passages = embedder.embed([f"{q.question}\n{q.reference_answer}" for q in bank], kind="passage")
+    labels = classify(vectors, bank, passages) if bank else []
     kept: list[CleanItem] = []
     kept_rows: list[int] = []
     for i, (item, question, answer) in enumerate(candidates):

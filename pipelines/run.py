@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -29,15 +30,29 @@ def read_clean(path: Path) -> list[CleanItem]:
     return [CleanItem.model_validate_json(line) for line in lines if line.strip()]
 
 
+def raw_fingerprint(files: list[Path]) -> str:
+    """One hash of the raw inputs read, so a clean output names the data it came from."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def run_clean(
     settings: Settings, embedder: Embedder, output: Path
-) -> tuple[list[CleanItem], CleanReport, int]:
+) -> tuple[list[CleanItem], CleanReport, dict[str, object]]:
     """Clean every scraped JSONL under settings.raw_dir against the curated bank."""
-    items, invalid = read_items(scraped_files(settings.raw_dir))
+    files = scraped_files(settings.raw_dir)
+    items, invalid = read_items(files)
     bank = load_sources(settings.bank_dir, settings.drafts_dir).questions
     kept, report = clean(items, bank, embedder)
     write_jsonl(output, kept)
-    return kept, report, invalid
+    inputs: dict[str, object] = {
+        "raw_files": len(files),
+        "raw_sha256": raw_fingerprint(files),
+        "invalid_lines": invalid,
+    }
+    return kept, report, inputs
 
 
 def run_augment(settings: Settings, cleaned: Path, limit: int | None = None) -> AugmentReport:
