@@ -87,7 +87,7 @@ def question_drafts(
 )
 def served_bank(
     pipeline_settings: PipelineSettings, embedder: ResourceParam[Embedder]
-) -> MaterializeResult:
+) -> MaterializeResult:  # type: ignore[type-arg]
     settings = pipeline_settings.settings()
     report = load_bank_index(settings.bank_dir, settings.drafts_dir, settings.lancedb_uri, embedder)
     v = report.build.version

@@ -12,7 +12,7 @@ from app.llm.client import build_llm
 from app.nlp.embedder import build_embedder
 
 
-class PipelineSettings(ConfigurableResource):  # type: ignore[misc]
+class PipelineSettings(ConfigurableResource):  # type: ignore[type-arg]
     """The app's Settings (environment, .env) with optional per-deployment overrides."""
 
     bank_dir: str | None = None

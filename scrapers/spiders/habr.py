@@ -32,8 +32,9 @@ class HabrSpider(scrapy.Spider):
             return
         for link in response.css("a.tm-title__link"):
             title = " ".join(link.css("::text").getall()).lower()
-            if any(word in title for word in TITLE_WORDS):
-                yield response.follow(link, callback=self.parse_article)
+            href = link.attrib.get("href")
+            if href and any(word in title for word in TITLE_WORDS):
+                yield response.follow(href, callback=self.parse_article)
         page = int(response.meta.get("listing_page", 1))
         next_page = response.css("a#pagination-next-page::attr(href)").get()
         if next_page and page < MAX_LISTING_PAGES:
