@@ -24,6 +24,7 @@ os.environ.setdefault("LANCEDB_LOG", "error")
 import lancedb  # noqa: E402
 import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
+from lancedb.index import Bitmap, IvfPq  # noqa: E402
 
 from app.bank.loader import load_bank  # noqa: E402
 from app.bank.schema import TOPICS, Question  # noqa: E402
@@ -116,19 +117,18 @@ def main() -> None:
         flat_f, exact_f = timed_search(table, queries, one_topic)
 
         start = time.perf_counter()
-        table.create_scalar_index("topic", index_type="BITMAP")
-        table.create_scalar_index("level", index_type="BITMAP")
+        table.create_index("topic", config=Bitmap())
+        table.create_index("level", config=Bitmap())
         scalar_s = time.perf_counter() - start
         flat_fs, _ = timed_search(table, queries, one_topic)
 
         partitions = int(np.sqrt(args.rows))
         start = time.perf_counter()
         table.create_index(
-            metric="cosine",
-            vector_column_name="passage_vector",
-            index_type="IVF_PQ",
-            num_partitions=partitions,
-            num_sub_vectors=DIM // 8,
+            "passage_vector",
+            config=IvfPq(
+                distance_type="cosine", num_partitions=partitions, num_sub_vectors=DIM // 8
+            ),
         )
         ann_s = time.perf_counter() - start
         ann = {}

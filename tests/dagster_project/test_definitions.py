@@ -5,9 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from dagster import materialize
 
-from dagster_project.checks import CHECKS
+from dagster_project.checks import CHECKS, served_topics_covered
 from dagster_project.definitions import ASSETS, bank_pipeline_job, bank_pipeline_schedule, defs
 from dagster_project.resources import PipelineSettings
 from tests.conftest import MINI_BANK
@@ -16,22 +17,28 @@ SCRAPED = Path(__file__).resolve().parents[1] / "data" / "scraped"
 MINI_TOPICS = ["ml_basics", "metrics_validation", "trees_ensembles", "deep_learning"]
 
 
-def _run(tmp_path: Path, embedder, topics: list[str]):
-    raw = tmp_path / "raw" / "scraped"
-    shutil.copytree(SCRAPED, raw)
+def _settings(root: Path, topics: list[str]) -> PipelineSettings:
+    return PipelineSettings(
+        bank_dir=str(MINI_BANK),
+        drafts_dir=str(root / "drafts"),
+        raw_dir=str(root / "raw"),
+        lancedb_uri=str(root / "lancedb"),
+        interim_dir=str(root / "interim"),
+        required_topics=topics,
+    )
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory, embedder):
+    """One in-process materialisation of every asset and check, shared by the tests below."""
+    root = tmp_path_factory.mktemp("dagster")
+    shutil.copytree(SCRAPED, root / "raw" / "scraped")
     resources = {
-        "pipeline_settings": PipelineSettings(
-            bank_dir=str(MINI_BANK),
-            drafts_dir=str(tmp_path / "drafts"),
-            raw_dir=str(tmp_path / "raw"),
-            lancedb_uri=str(tmp_path / "lancedb"),
-            interim_dir=str(tmp_path / "interim"),
-            required_topics=topics,
-        ),
+        "pipeline_settings": _settings(root, MINI_TOPICS),
         "embedder": embedder,
         "llm": None,
     }
-    return materialize([*ASSETS, *CHECKS], resources=resources, raise_on_error=False)
+    return root, materialize([*ASSETS, *CHECKS], resources=resources, raise_on_error=False)
 
 
 def _metadata(result, key: str) -> dict[str, object]:
@@ -51,8 +58,8 @@ def test_definitions_load_with_job_and_schedule():
     assert len(defs.get_repository_def().asset_checks_defs_by_key) == len(CHECKS)
 
 
-def test_assets_materialise_and_checks_pass(tmp_path, embedder):
-    result = _run(tmp_path, embedder, MINI_TOPICS)
+def test_assets_materialise_and_checks_pass(run):
+    _, result = run
 
     assert result.success
     scraped = _metadata(result, "scraped_questions")
@@ -69,10 +76,11 @@ def test_assets_materialise_and_checks_pass(tmp_path, embedder):
     assert all(e.passed for e in evaluations)
 
 
-def test_topic_check_fails_when_a_canonical_topic_is_missing(tmp_path, embedder):
-    result = _run(tmp_path, embedder, [])  # every canonical topic, the mini bank has four
+def test_topic_check_fails_when_a_canonical_topic_is_missing(run, embedder):
+    root, _ = run
+    # Every canonical topic is required by default; the mini bank has four.
+    result = served_topics_covered(pipeline_settings=_settings(root, []), embedder=embedder)
 
-    failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
-    assert set(failed) == {"served_topics_covered"}
-    missing = failed["served_topics_covered"].metadata["missing_topics"].value
+    assert not result.passed
+    missing = result.metadata["missing_topics"].value
     assert "unsupervised" in missing and "ml_basics" not in missing
