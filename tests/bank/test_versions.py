@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from app.bank.loader import load_bank
 from app.bank.store import QuestionStore, bank_versions, build_version, rollback
+from app.bootstrap import open_store
+from app.config import Settings
 from app.nlp.embedder import Embedder, Kind, Vectors
 from tests.conftest import MINI_BANK
 
@@ -66,3 +68,16 @@ def test_reused_vectors_equal_fresh_ones_and_versions_pin_and_roll_back(embedder
     assert [v.version for v in bank_versions(uri)] == [1, 2, 3]
     # Versions stay readable after the rollback: version 2 still has the changed question.
     assert QuestionStore(uri, embedder, version=2).get(changed.id).question == changed.question
+
+    # The chat's composition root honours the pin and does not rebuild a pinned bank.
+    pinned_settings = Settings(
+        lancedb_uri=uri,
+        bank_dir=MINI_BANK,
+        drafts_dir=tmp_path / "drafts",
+        embedding_cache=tmp_path / "cache.sqlite",
+        bank_version=2,
+        _env_file=None,
+    )
+    served = open_store(pinned_settings, embedder)
+    assert served.get(changed.id).question == changed.question
+    assert [v.version for v in bank_versions(uri)] == [1, 2, 3]
