@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 
 from sqlalchemy import Engine
@@ -72,7 +73,9 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     grader = build_grader(settings, embedder, neighbours_of(store))
-    interview = InterviewService(store, grader, sessions)
+    interview = InterviewService(
+        store, grader, sessions, relearn_after=timedelta(minutes=settings.relearn_after_minutes)
+    )
     llm = build_llm(settings)
     accounts = AccountService(sessions)
     return Services(settings, embedder, store, grader, engine, sessions, interview, accounts, llm)

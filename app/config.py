@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,13 +50,28 @@ class Settings(BaseSettings):
     # The grader's fitted score model; unset means the versioned one shipped with the code.
     grader_model: Path | None = None
 
+    # Chat sign-in: "password" (a new login creates the account) or "header" (a trusted reverse
+    # proxy puts the user name in chat_auth_header). OAuth turns on with Chainlit's OAUTH_* env.
+    chat_auth: Literal["password", "header"] = "password"
+    chat_auth_header: str = "X-Forwarded-User"
+    # Signs the chat's login tokens; unset means a random one kept in var/chainlit-auth-secret.
+    chat_auth_secret: SecretStr | None = None
+
     host: str = "127.0.0.1"
     port: int = 8000
     questions_per_session: int = 5
+    # A failed question is due again this many minutes later (then SM-2's day intervals).
+    relearn_after_minutes: float = 10.0
     max_answer_chars: int = 8000
 
     @field_validator(
-        "grader_model", "llm_base_url", "llm_model", "llm_api_key", "bank_version", mode="before"
+        "grader_model",
+        "llm_base_url",
+        "llm_model",
+        "llm_api_key",
+        "chat_auth_secret",
+        "bank_version",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:

@@ -6,7 +6,7 @@ import os
 
 from fastapi import FastAPI
 
-from app.config import PROJECT_ROOT
+from app.config import PROJECT_ROOT, Settings
 
 CHAT_SCRIPT = PROJECT_ROOT / "app" / "chat" / "main.py"
 
@@ -18,6 +18,10 @@ def create_app() -> FastAPI:
 
     from app.api.app import create_api
     from app.bootstrap import shared_services
+    from app.chat.auth import auth_secret
+
+    # Chainlit signs its login tokens with this variable only.
+    os.environ.setdefault("CHAINLIT_AUTH_SECRET", auth_secret(Settings()))
 
     app = create_api(shared_services)
     # Mounted last: the API routes and /docs match first, everything else is the chat.

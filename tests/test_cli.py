@@ -35,9 +35,9 @@ def test_bank_stats_json_contract(cli_env: dict[str, str]) -> None:
     result = _run(["bank", "stats", "--json"], cli_env)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["questions"] == 4
+    assert data["questions"] == 5
     assert set(data) >= {"questions", "by_topic", "by_level"}
-    assert sum(data["by_topic"].values()) == 4
+    assert sum(data["by_topic"].values()) == 5
 
 
 def test_bank_validate_and_build(cli_env: dict[str, str], tmp_path: Path) -> None:
@@ -50,7 +50,7 @@ def test_bank_validate_and_build(cli_env: dict[str, str], tmp_path: Path) -> Non
     assert "ОШИБКА" in result.stdout
     built = _run(["bank", "build"], cli_env)
     assert built.returncode == 0, built.stderr
-    assert "4 вопросов" in built.stdout
+    assert "5 вопросов" in built.stdout
 
 
 def test_grade_by_question_id_json_contract(cli_env: dict[str, str]) -> None:

@@ -67,6 +67,38 @@ class AccountService:
             raise NotAuthenticated()
         return str(row.id)
 
+    def sign_in(self, username: str, password: str) -> str:
+        """The chat's login: a known login must match its password, a new one is registered."""
+        try:
+            return self.authenticate(username, password)
+        except NotAuthenticated:
+            with self._sessions() as db:
+                taken = db.scalar(
+                    select(models.Candidate.id).where(models.Candidate.username == username)
+                )
+            if taken:
+                raise
+            return self.register(username, password)
+
+    def external(self, username: str) -> str:
+        """A candidate signed in by a trusted proxy or OAuth: created on first sight, no password."""
+        if not _USERNAME.match(username):
+            raise AccountError("Логин: от 3 до 64 символов, буквы, цифры и . _ @ + -.")
+        with self._sessions.begin() as db:
+            found = db.scalar(
+                select(models.Candidate.id).where(models.Candidate.username == username)
+            )
+            if found:
+                return str(found)
+            candidate = models.Candidate(username=username)
+            db.add(candidate)
+            db.flush()
+            return candidate.id
+
+    def exists(self, candidate_id: str) -> bool:
+        with self._sessions() as db:
+            return db.get(models.Candidate, candidate_id) is not None
+
     def issue_token(self, candidate_id: str) -> str:
         """A new bearer token; only its hash is stored, so it is shown once."""
         token = secrets.token_urlsafe(32)
@@ -124,6 +156,22 @@ class AccountService:
                             for a in session.asked
                         ],
                         "answers": [_answer(a, ratings.get(a.id)) for a in answers],
+                        "recommendations": [
+                            {
+                                "id": r.id,
+                                "kind": r.kind,
+                                "topic": r.topic,
+                                "title": r.title,
+                                "url": r.url,
+                                "question_id": r.question_id,
+                                "done_at": r.done_at.isoformat() if r.done_at else None,
+                            }
+                            for r in db.scalars(
+                                select(models.StudyRecommendation).where(
+                                    models.StudyRecommendation.session_id == session.id
+                                )
+                            )
+                        ],
                         "confidence": {
                             c.moment: c.value
                             for c in db.scalars(
@@ -159,6 +207,12 @@ class AccountService:
                     models.ConfidenceSurvey.session_id.in_(session_ids)
                 )
             )
+            db.execute(
+                delete(models.StudyRecommendation).where(
+                    models.StudyRecommendation.session_id.in_(session_ids)
+                )
+            )
+            self._delete_chat_history(db, candidate_id)
             db.execute(delete(models.Answer).where(models.Answer.session_id.in_(session_ids)))
             db.execute(
                 delete(models.AskedQuestion).where(models.AskedQuestion.session_id.in_(session_ids))
@@ -173,6 +227,23 @@ class AccountService:
                 delete(models.ReviewItem).where(models.ReviewItem.candidate_id == candidate_id)
             )
             db.execute(delete(models.Candidate).where(models.Candidate.id == candidate_id))
+
+    @staticmethod
+    def _delete_chat_history(db: Session, candidate_id: str) -> None:
+        """The chat's threads of the candidate's login (Chainlit's tables)."""
+        username = db.scalar(
+            select(models.Candidate.username).where(models.Candidate.id == candidate_id)
+        )
+        if username is None:
+            return
+        users = models.chainlit_users
+        threads = models.chainlit_threads
+        user_ids = select(users.c.id).where(users.c.identifier == username)
+        thread_ids = select(threads.c.id).where(threads.c.userId.in_(user_ids))
+        for table in (models.chainlit_feedbacks, models.chainlit_elements, models.chainlit_steps):
+            db.execute(delete(table).where(table.c.threadId.in_(thread_ids)))
+        db.execute(delete(threads).where(threads.c.userId.in_(user_ids)))
+        db.execute(delete(users).where(users.c.identifier == username))
 
 
 def _answer(answer: models.Answer, rating: models.FeedbackRating | None) -> dict[str, object]:

@@ -17,13 +17,16 @@ from app.api.schemas import (
     GradeOut,
     QuestionOut,
     RatingIn,
+    RecommendationOut,
     ResultOut,
     SessionIn,
     SessionOut,
     SummaryOut,
     TokenOut,
+    TopicProgressOut,
 )
 from app.bootstrap import Services
+from app.interview.progress import StudyItem, TopicProgress
 from app.interview.service import InterviewService
 
 router = APIRouter(prefix="/api/v1")
@@ -80,9 +83,10 @@ async def login(body: Credentials, accounts: Accounts) -> TokenOut:
 @router.post("/sessions", status_code=201, responses=ERRORS, tags=["interview"])
 async def start_session(body: SessionIn, me: Candidate, interview: Interview) -> SessionOut:
     """Start an interview on the given topics, or on the vacancy's topics."""
-    topics = body.topics
+    topics, weights = body.topics, None
     if not topics and body.vacancy:
-        topics = await run_in_threadpool(interview.plan_topics, body.vacancy)
+        planned = await run_in_threadpool(interview.plan_topics, body.vacancy)
+        topics, weights = [w.topic for w in planned], {w.topic: w.weight for w in planned}
     if not topics:
         raise HTTPException(422, "Укажите темы (topics) или текст вакансии (vacancy).")
     session_id = await run_in_threadpool(
@@ -92,6 +96,7 @@ async def start_session(body: SessionIn, me: Candidate, interview: Interview) ->
             topics=topics,
             vacancy_text=body.vacancy,
             planned_questions=body.questions,
+            weights=weights,
         )
     )
     return SessionOut(session_id=session_id, topics=topics)
@@ -151,7 +156,51 @@ async def finish(session_id: str, me: Candidate, interview: Interview) -> Summar
         ],
         average=summary.average,
         weak_topics=summary.weak_topics,
+        progress=[_progress(p) for p in summary.progress],
+        recommendations=[_recommendation(i) for i in summary.study],
     )
+
+
+def _progress(row: TopicProgress) -> TopicProgressOut:
+    return TopicProgressOut(topic=row.topic, before=row.before, now=row.now, answered=row.answered)
+
+
+def _recommendation(item: StudyItem) -> RecommendationOut:
+    return RecommendationOut(
+        id=item.id or 0,
+        kind=item.kind,
+        topic=item.topic,
+        title=item.title,
+        url=item.url,
+        question_id=item.question_id,
+        done=item.done,
+    )
+
+
+@router.get("/me/progress", responses=ERRORS, tags=["progress"])
+async def my_progress(me: Candidate, interview: Interview) -> list[TopicProgressOut]:
+    """Per-topic mean score: the latest session (now) against all earlier ones (before)."""
+    return [_progress(p) for p in await run_in_threadpool(interview.progress, me)]
+
+
+@router.get("/me/recommendations", responses=ERRORS, tags=["progress"])
+async def my_recommendations(me: Candidate, interview: Interview) -> list[RecommendationOut]:
+    """What the reports told me to study, newest session first."""
+    return [_recommendation(i) for i in await run_in_threadpool(interview.study_items, me)]
+
+
+@router.post(
+    "/recommendations/{recommendation_id}/done",
+    status_code=204,
+    responses=ERRORS,
+    tags=["progress"],
+)
+async def recommendation_done(
+    recommendation_id: int, me: Candidate, interview: Interview
+) -> Response:
+    """Mark a recommendation of a report as studied."""
+    await run_in_threadpool(interview.mark_done, me, recommendation_id)
+    return Response(status_code=204)
 
 
 @router.post("/answers/{answer_id}/rating", status_code=204, responses=ERRORS, tags=["pilot"])

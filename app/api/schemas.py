@@ -59,10 +59,31 @@ class ResultOut(BaseModel):
     skipped: bool
 
 
+class TopicProgressOut(BaseModel):
+    topic: str
+    before: float | None = Field(description="Средняя оценка темы в прошлых сессиях, 0..10")
+    now: float | None = Field(description="Средняя оценка темы в этой (последней) сессии")
+    answered: int
+
+
+class RecommendationOut(BaseModel):
+    id: int
+    kind: str = Field(
+        description="resource (материал), topic (повторить эталон), practice (вопрос)"
+    )
+    topic: str
+    title: str
+    url: str | None
+    question_id: str | None
+    done: bool
+
+
 class SummaryOut(BaseModel):
     results: list[ResultOut]
     average: float | None
     weak_topics: list[str]
+    progress: list[TopicProgressOut]
+    recommendations: list[RecommendationOut]
 
 
 class ErrorOut(BaseModel):

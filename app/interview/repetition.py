@@ -24,12 +24,14 @@ def quality(score: float) -> int:
     return max(0, min(5, round(score / 2)))
 
 
-def review(state: ReviewState, score: float, now: datetime) -> tuple[ReviewState, datetime]:
+def review(
+    state: ReviewState, score: float, now: datetime, relearn_after: timedelta = RELEARN_AFTER
+) -> tuple[ReviewState, datetime]:
     """The new state after an answer scored `score`, and when the question is due again."""
     q = quality(score)
     ease = max(MIN_EASE, state.ease + 0.1 - (5 - q) * (0.08 + (5 - q) * 0.02))
     if score < PASS_SCORE:
-        return ReviewState(0, 0.0, ease), now + RELEARN_AFTER
+        return ReviewState(0, 0.0, ease), now + relearn_after
     repetitions = state.repetitions + 1
     if repetitions == 1:
         interval = 1.0

@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.bank.schema import Question, Resource
+from app.bank.schema import Question
 from app.bank.store import QuestionStore
 from app.errors import InvalidAnswer, NotFound
 from app.grading.grader import Grade, Grader
 from app.grading.targets import target_for_question
 from app.interview.planning import TopicWeight, allocate, topic_weights
-from app.interview.repetition import PASS_SCORE, ReviewState, review
+from app.interview.progress import StudyItem, TopicProgress, TopicScore, study_plan, topic_progress
+from app.interview.repetition import PASS_SCORE, RELEARN_AFTER, ReviewState, review
 from app.interview.selection import next_question
+from app.interview.topics import TOPIC_QUERIES
 from app.storage import models
 
 # Hard cap on what is stored of one answer; longer input is refused anyway, this bounds the row.
@@ -65,18 +67,16 @@ class QuestionResult:
 
 
 @dataclass(frozen=True)
-class Recommendation:
-    topic: str
-    question: str
-    resources: list[Resource]
-
-
-@dataclass(frozen=True)
 class Summary:
     results: list[QuestionResult]
     average: float | None
     weak_topics: list[str]
-    recommendations: list[Recommendation] = field(default_factory=list)
+    study: list[StudyItem] = field(default_factory=list)
+    progress: list[TopicProgress] = field(default_factory=list)
+
+
+def _weak(results: list[QuestionResult]) -> list[QuestionResult]:
+    return [r for r in results if r.best_score is None or r.best_score < WEAK_SCORE]
 
 
 class InterviewService:
@@ -88,11 +88,13 @@ class InterviewService:
         grader: Grader,
         sessions: sessionmaker[Session],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        relearn_after: timedelta = RELEARN_AFTER,
     ) -> None:
         self._store = store
         self._grader = grader
         self._sessions = sessions
         self._clock = clock
+        self._relearn_after = relearn_after
 
     def new_candidate(self) -> str:
         with self._sessions.begin() as db:
@@ -101,9 +103,13 @@ class InterviewService:
             db.flush()
             return candidate.id
 
-    def plan_topics(self, text: str, limit: int = 4) -> list[str]:
-        """The heaviest topics of a vacancy or wish list."""
-        return [w.topic for w in topic_weights(self._store, text)[:limit]]
+    def plan_topics(
+        self, text: str, experience: str | None = None, limit: int = 4
+    ) -> list[TopicWeight]:
+        """The heaviest topics of a vacancy or wish list, their weights rescaled to sum to 1."""
+        top = topic_weights(self._store, text, experience)[:limit]
+        total = sum(w.weight for w in top) or 1.0
+        return [TopicWeight(w.topic, round(w.weight / total, 3)) for w in top]
 
     def start(
         self,
@@ -113,6 +119,7 @@ class InterviewService:
         topics: list[str],
         vacancy_text: str | None = None,
         planned_questions: int = 5,
+        weights: dict[str, float] | None = None,
     ) -> str:
         with self._sessions.begin() as db:
             if db.get(models.Candidate, candidate_id) is None:
@@ -124,6 +131,7 @@ class InterviewService:
                 topics=topics,
                 vacancy_text=vacancy_text,
                 planned_questions=planned_questions,
+                topic_weights={t: w for t, w in (weights or {}).items() if t in topics},
             )
             db.add(session)
             db.flush()
@@ -206,12 +214,19 @@ class InterviewService:
     def _topic_order(
         self, history: _History, session: models.InterviewSession, position: int
     ) -> list[str]:
-        """This position's topic first (weak topics get more seats), then the rest as fallbacks."""
+        """This position's topic first, then the rest as fallbacks. Seats follow the plan's
+        weight times 2 - mastery, so weak topics get more."""
         topics = list(dict.fromkeys(session.topics))
         if not topics:
             return []
+        planned = session.topic_weights or {}
         weights = sorted(
-            (TopicWeight(t, 2.0 - history.mastery.get(t, 0.5)) for t in topics),
+            (
+                TopicWeight(
+                    t, planned.get(t, 1.0 / len(topics)) * (2.0 - history.mastery.get(t, 0.5))
+                )
+                for t in topics
+            ),
             key=lambda w: -w.weight,
         )
         order = allocate(weights, max(session.planned_questions, len(topics)), len(topics))
@@ -352,7 +367,7 @@ class InterviewService:
             state = ReviewState()
         else:
             state = ReviewState(item.repetitions, item.interval_days, item.ease)
-        state, due = review(state, score, now)
+        state, due = review(state, score, now, self._relearn_after)
         item.repetitions, item.interval_days, item.ease = (
             state.repetitions,
             state.interval_days,
@@ -367,11 +382,12 @@ class InterviewService:
                 row.status, row.error = status, error
 
     def finish(self, session_id: str, candidate_id: str) -> Summary:
+        """Close the session; its report: results, per-topic progress and a stored study plan."""
         with self._sessions.begin() as db:
             session = self._session(db, session_id, candidate_id)
             if session.status == "active":
                 session.status = "finished"
-                session.finished_at = datetime.now(UTC)
+                session.finished_at = self._clock()
             asked = list(session.asked)
             answers = db.scalars(
                 select(models.Answer).where(models.Answer.session_id == session_id)
@@ -382,7 +398,119 @@ class InterviewService:
                 attempts[answer.question_id] += 1
                 if answer.grade is not None:
                     scores[answer.question_id].append(answer.grade.score)
-        return self._summary(asked, scores, attempts)
+            summary = self._summary(asked, scores, attempts)
+            study = self._stored_study(db, session_id)
+            if not study:
+                study = self._store_study(db, session_id, candidate_id, _weak(summary.results))
+            progress = topic_progress(self._topic_scores(db, candidate_id), session_id)
+        return Summary(summary.results, summary.average, summary.weak_topics, study, progress)
+
+    def progress(self, candidate_id: str) -> list[TopicProgress]:
+        """Per-topic mastery: the latest session as `now`, all earlier ones as `before`."""
+        with self._sessions() as db:
+            latest = db.scalar(
+                select(models.InterviewSession.id)
+                .where(models.InterviewSession.candidate_id == candidate_id)
+                .order_by(models.InterviewSession.started_at.desc())
+                .limit(1)
+            )
+            return topic_progress(self._topic_scores(db, candidate_id), latest)
+
+    def _topic_scores(self, db: Session, candidate_id: str) -> list[TopicScore]:
+        rows = db.execute(
+            select(
+                models.AskedQuestion.session_id,
+                models.AskedQuestion.question_id,
+                models.AskedQuestion.topic,
+            )
+            .join(models.InterviewSession)
+            .where(models.InterviewSession.candidate_id == candidate_id)
+        ).all()
+        best = {
+            (session_id, question_id): score
+            for session_id, question_id, score in db.execute(
+                select(
+                    models.Answer.session_id,
+                    models.Answer.question_id,
+                    func.max(models.Grade.score),
+                )
+                .join(models.Grade)
+                .join(
+                    models.InterviewSession, models.InterviewSession.id == models.Answer.session_id
+                )
+                .where(models.InterviewSession.candidate_id == candidate_id)
+                .group_by(models.Answer.session_id, models.Answer.question_id)
+            )
+        }
+        return [TopicScore(s, t, best.get((s, q), 0.0)) for s, q, t in rows]
+
+    def _stored_study(self, db: Session, session_id: str) -> list[StudyItem]:
+        rows = db.scalars(
+            select(models.StudyRecommendation)
+            .where(models.StudyRecommendation.session_id == session_id)
+            .order_by(models.StudyRecommendation.id)
+        ).all()
+        return [
+            StudyItem(r.kind, r.topic, r.title, r.url, r.question_id, r.id, r.done_at is not None)
+            for r in rows
+        ]
+
+    def _store_study(
+        self, db: Session, session_id: str, candidate_id: str, weak: list[QuestionResult]
+    ) -> list[StudyItem]:
+        weak_questions = [self._store.get(r.question_id) for r in weak]
+        topics = list(dict.fromkeys(q.topic for q in weak_questions))
+        seen = {
+            q
+            for (q,) in db.execute(
+                select(models.AskedQuestion.question_id)
+                .join(models.InterviewSession)
+                .where(models.InterviewSession.candidate_id == candidate_id)
+            )
+        }
+        pool = [
+            hit.question
+            for topic in topics
+            for hit in self._store.search(
+                TOPIC_QUERIES.get(topic, topic),
+                topics=[topic],
+                exclude_ids=sorted(seen),
+                limit=2,
+            )
+        ]
+        rows = [
+            models.StudyRecommendation(
+                session_id=session_id,
+                kind=item.kind,
+                topic=item.topic,
+                title=item.title,
+                url=item.url,
+                question_id=item.question_id,
+            )
+            for item in study_plan(weak_questions, pool)
+        ]
+        db.add_all(rows)
+        db.flush()
+        return [StudyItem(r.kind, r.topic, r.title, r.url, r.question_id, r.id) for r in rows]
+
+    def mark_done(self, candidate_id: str, recommendation_id: int, done: bool = True) -> None:
+        """Pilot signal: the candidate studied a recommendation of a report."""
+        with self._sessions.begin() as db:
+            row = db.get(models.StudyRecommendation, recommendation_id)
+            if row is None:
+                raise NotFound(str(recommendation_id))
+            self._session(db, row.session_id, candidate_id)  # someone else's: NotFound
+            row.done_at = self._clock() if done else None
+
+    def study_items(self, candidate_id: str) -> list[StudyItem]:
+        """Every recommendation the candidate got, newest session first."""
+        with self._sessions() as db:
+            sessions = db.scalars(
+                select(models.InterviewSession.id)
+                .where(models.InterviewSession.candidate_id == candidate_id)
+                .order_by(models.InterviewSession.started_at.desc())
+            ).all()
+            return [item for s in sessions for item in self._stored_study(db, s)]
 
     def _summary(
         self,
@@ -406,10 +534,5 @@ class InterviewService:
             )
         graded = [r.best_score for r in results if r.best_score is not None]
         average = round(sum(graded) / len(graded), 1) if graded else None
-        weak = [r for r in results if r.best_score is None or r.best_score < WEAK_SCORE]
-        weak_topics = list(dict.fromkeys(r.topic for r in weak))
-        recommendations = [
-            Recommendation(r.topic, r.question, self._store.get(r.question_id).resources)
-            for r in weak
-        ]
-        return Summary(results, average, weak_topics, recommendations)
+        weak_topics = list(dict.fromkeys(r.topic for r in _weak(results)))
+        return Summary(results, average, weak_topics)

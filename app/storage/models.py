@@ -8,14 +8,17 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     JSON,
     Boolean,
+    Column,
     DateTime,
     Float,
     ForeignKey,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -63,6 +66,8 @@ class InterviewSession(Base):
     )
     level: Mapped[str] = mapped_column(String(16))
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The plan's share of each topic (from the vacancy or as edited); empty means equal shares.
+    topic_weights: Mapped[dict[str, float]] = mapped_column(JSON, default=dict, server_default="{}")
     vacancy_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     planned_questions: Mapped[int] = mapped_column(Integer, default=5)
     status: Mapped[str] = mapped_column(String(16), default="active")
@@ -198,3 +203,84 @@ class StudyRecommendation(Base):
     question_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+# Chainlit's data layer (chat history, resume) writes these with its own SQL: camelCase columns,
+# JSON as text on SQLite and JSONB on PostgreSQL, tags as a PostgreSQL array.
+_JSON = Text().with_variant(postgresql.JSONB(), "postgresql")
+_TAGS = Text().with_variant(postgresql.ARRAY(Text()), "postgresql")
+
+chainlit_users = Table(
+    "users",
+    Base.metadata,
+    Column("id", Text, primary_key=True),
+    Column("identifier", Text, nullable=False, unique=True),
+    Column("metadata", _JSON, nullable=False),
+    Column("createdAt", Text),
+)
+chainlit_threads = Table(
+    "threads",
+    Base.metadata,
+    Column("id", Text, primary_key=True),
+    Column("createdAt", Text),
+    Column("name", Text),
+    Column("userId", Text, ForeignKey("users.id", ondelete="CASCADE")),
+    Column("userIdentifier", Text),
+    Column("tags", _TAGS),
+    Column("metadata", _JSON),
+)
+chainlit_steps = Table(
+    "steps",
+    Base.metadata,
+    Column("id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("threadId", Text, ForeignKey("threads.id", ondelete="CASCADE"), nullable=False),
+    Column("parentId", Text),
+    Column("streaming", Boolean, nullable=False),
+    Column("waitForAnswer", Boolean),
+    Column("isError", Boolean),
+    Column("metadata", _JSON),
+    Column("tags", _TAGS),
+    Column("input", Text),
+    Column("output", Text),
+    Column("createdAt", Text),
+    Column("command", Text),
+    Column("start", Text),
+    Column("end", Text),
+    Column("generation", _JSON),
+    Column("showInput", Text),
+    Column("language", Text),
+    Column("indent", Integer),
+    Column("defaultOpen", Boolean),
+    Column("autoCollapse", Boolean),
+)
+chainlit_elements = Table(
+    "elements",
+    Base.metadata,
+    Column("id", Text, primary_key=True),
+    Column("threadId", Text, ForeignKey("threads.id", ondelete="CASCADE")),
+    Column("type", Text),
+    Column("url", Text),
+    Column("chainlitKey", Text),
+    Column("name", Text, nullable=False),
+    Column("display", Text),
+    Column("objectKey", Text),
+    Column("size", Text),
+    Column("page", Integer),
+    Column("autoPlay", Boolean),
+    Column("playerConfig", _JSON),
+    Column("language", Text),
+    Column("forId", Text),
+    Column("mime", Text),
+    Column("props", _JSON),
+)
+chainlit_feedbacks = Table(
+    "feedbacks",
+    Base.metadata,
+    Column("id", Text, primary_key=True),
+    Column("forId", Text, nullable=False),
+    Column("threadId", Text, ForeignKey("threads.id", ondelete="CASCADE"), nullable=False),
+    Column("value", Integer, nullable=False),
+    Column("comment", Text),
+)

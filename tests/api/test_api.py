@@ -25,6 +25,7 @@ def services(
         lancedb_uri=mini_index,
         bank_dir=MINI_BANK,
         embedding_cache=tmp_path / "cache.sqlite",
+        relearn_after_minutes=0,  # a failed question may come back in the very next session
         _env_file=None,  # type: ignore[call-arg]
     )
     built = build_services(settings, embedder)
@@ -145,3 +146,38 @@ def test_pilot_signals_are_stored_exported_and_private(client: TestClient) -> No
     assert exported["confidence"] == {"start": 2, "end": 4}
     assert exported["answers"][0]["feedback_rating"] == {"rating": 4, "thumbs_up": True}
     assert client.delete("/api/v1/me", headers=me).status_code == 204
+
+
+def test_progress_and_recommendations_of_my_own_sessions(client: TestClient) -> None:
+    me, other = _account(client, "fedor"), _account(client, "galina")
+    scores = []
+    for text in ("Не помню, что это.", GOOD):
+        session = client.post(
+            "/api/v1/sessions",
+            json={"level": "junior", "topics": ["ml_basics"], "questions": 1},
+            headers=me,
+        ).json()["session_id"]
+        question = client.post(f"/api/v1/sessions/{session}/next", headers=me).json()
+        client.post(
+            f"/api/v1/sessions/{session}/answers",
+            json={"question_id": question["question_id"], "text": text},
+            headers=me,
+        )
+        summary = client.post(f"/api/v1/sessions/{session}/finish", headers=me).json()
+        scores.append(summary["results"][0]["best_score"])
+        if len(scores) == 1:
+            first_plan = summary["recommendations"]
+    assert first_plan and first_plan[0]["kind"] == "resource" and not first_plan[0]["done"]
+
+    progress = client.get("/api/v1/me/progress", headers=me).json()
+    assert progress == [
+        {"topic": "ml_basics", "before": scores[0], "now": scores[1], "answered": 2}
+    ]
+    assert client.get("/api/v1/me/progress", headers=other).json() == []
+
+    done = f"/api/v1/recommendations/{first_plan[0]['id']}/done"
+    assert client.post(done, headers=other).status_code == 404
+    assert client.post(done, headers=me).status_code == 204
+    mine = client.get("/api/v1/me/recommendations", headers=me).json()
+    assert [r["done"] for r in mine if r["id"] == first_plan[0]["id"]] == [True]
+    assert client.get("/api/v1/me/recommendations", headers=other).json() == []

@@ -17,7 +17,7 @@ def _raw() -> dict:
 def test_load_mini_bank_parses_every_question() -> None:
     result = load_bank(MINI_BANK)
     assert result.errors == []
-    assert len(result.questions) == 4
+    assert len(result.questions) == 5
     assert {q.topic for q in result.questions} <= set(TOPICS)
 
 
@@ -71,14 +71,14 @@ def test_validate_rejects_short_reference(tmp_path: Path) -> None:
 
 def test_stats_count_by_topic_level_role() -> None:
     data = stats(load_bank(MINI_BANK))
-    assert data["questions"] == 4
+    assert data["questions"] == 5
     assert data["by_topic"] == {
         "ml_basics": 1,
-        "trees_ensembles": 1,
+        "trees_ensembles": 2,
         "metrics_validation": 1,
         "deep_learning": 1,
     }
-    assert data["by_level"] == {"junior": 2, "middle": 2}
+    assert data["by_level"] == {"junior": 2, "middle": 3}
 
 
 def test_validate_checks_resources_and_atomic_key_points(tmp_path: Path) -> None:

@@ -25,8 +25,10 @@ class _OtherModel:
 def test_search_finds_the_question_by_meaning(store: QuestionStore) -> None:
     hits = store.search("модель запоминает обучающую выборку и плохо работает на новых данных")
     assert hits[0].question.id == "ml_basics.overfitting_test"
-    hits = store.search("ансамбль деревьев, бэггинг")
+    hits = store.search("деревья на бутстрэп-выборках и случайных подмножествах признаков")
     assert hits[0].question.id == "trees_ensembles.random_forest_test"
+    hits = store.search("градиентный бустинг: шаг обучения и ранняя остановка")
+    assert hits[0].question.id == "trees_ensembles.gradient_boosting_test"
 
 
 def test_search_filters_by_topic_and_level(store: QuestionStore) -> None:
@@ -47,7 +49,7 @@ def test_store_returns_full_questions_and_vectors(store: QuestionStore) -> None:
     question = store.get("deep_learning.dropout_test")
     assert question.key_points[0].startswith("Dropout")
     assert store.key_point_vectors(question.id).shape == (len(question.key_points), 384)
-    assert store.reference_matrix.shape == (4, 384)
+    assert store.reference_matrix.shape == (5, 384)
     with pytest.raises(NotFound):
         store.get("nope.nope")
 
@@ -73,6 +75,6 @@ def test_only_approved_questions_are_indexed(tmp_path: Path, embedder: Embedder)
     pending = questions[0].model_copy(update={"review_status": ReviewStatus.pending})
     build_index([pending, *questions[1:]], embedder, str(tmp_path))
     built = QuestionStore(str(tmp_path), embedder)
-    assert len(built) == 3
+    assert len(built) == 4
     with pytest.raises(NotFound):
         built.get(pending.id)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +18,7 @@ from playwright.sync_api import Browser, Page
 from tests.conftest import MINI_BANK
 
 CHROMIUM = os.environ.get("FEEDBACKFIRST_CHROMIUM", "/usr/bin/chromium")
+TEST_PASSWORD = "secret-pass-1"  # noqa: S105 - a throwaway account of a test server
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -71,8 +73,9 @@ def serve_chat(root: Path, **settings: str) -> Iterator[tuple[str, Path]]:
         FEEDBACKFIRST_LANCEDB_URI=str(root / "lancedb"),
         FEEDBACKFIRST_EMBEDDING_CACHE=str(root / "embedding-cache.sqlite"),
         FEEDBACKFIRST_DATABASE_URL=f"sqlite:///{db_path}",
-        **{f"FEEDBACKFIRST_{name.upper()}": value for name, value in settings.items()},
+        FEEDBACKFIRST_CHAT_AUTH_SECRET="test-secret-" + "x" * 32,
     )
+    env.update({f"FEEDBACKFIRST_{name.upper()}": value for name, value in settings.items()})
     with (root / "server.log").open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "app", "serve", "--port", str(port)],
@@ -91,13 +94,24 @@ def serve_chat(root: Path, **settings: str) -> Iterator[tuple[str, Path]]:
                 process.kill()
 
 
+def sign_in(page: Page, username: str, password: str) -> None:
+    """The chat's login form; a new login creates the account."""
+    page.get_by_label("Логин").fill(username)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("button", name="Войти", exact=True).click()
+
+
 @contextmanager
-def open_page(browser: Browser, url: str) -> Iterator[Page]:
-    """A fresh Russian-locale browser context on the chat."""
+def open_page(
+    browser: Browser, url: str, username: str | None = None, password: str = TEST_PASSWORD
+) -> Iterator[Page]:
+    """A fresh Russian-locale browser context on the chat, signed in as `username` (a new
+    account per page unless given)."""
     context = browser.new_context(locale="ru-RU")
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.goto(url)
+    sign_in(page, username or f"cand_{uuid.uuid4().hex[:10]}", password)
     try:
         yield page
     finally:

@@ -88,6 +88,8 @@ def _start_overfitting_question(page: Page) -> None:
     click(page, "Junior")
     click(page, "Выбрать тему")
     click(page, "Основы машинного обучения")
+    click(page, "Начать интервью")
+    click(page, "Пропустить")
     expect(page.get_by_text("Вопрос 1 из")).to_be_visible()
 
 

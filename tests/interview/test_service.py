@@ -131,14 +131,38 @@ def test_skipped_question_shows_in_summary_with_recommendation(service: Intervie
     summary = service.finish(session, candidate)
     assert summary.results[0].skipped
     assert summary.weak_topics == ["trees_ensembles"]
-    assert summary.recommendations[0].resources
+    resources = [i for i in summary.study if i.kind == "resource"]
+    assert resources and all(i.question_id == question.id and i.url for i in resources)
+    practice = [i for i in summary.study if i.kind == "practice"]
+    assert practice and all(
+        i.topic == "trees_ensembles" and i.question_id != question.id for i in practice
+    )
+    # The report is stored once: finishing again gives the same ids, not a second plan.
+    again = service.finish(session, candidate)
+    assert [i.id for i in again.study] == [i.id for i in summary.study]
+
+
+def test_recommendations_are_marked_done_by_their_owner_only(service: InterviewService) -> None:
+    owner, intruder = service.new_candidate(), service.new_candidate()
+    session = service.start(owner, level="middle", topics=["trees_ensembles"], planned_questions=1)
+    question = service.ask_next(session, owner)
+    assert question is not None
+    service.skip(session, owner, question.id)
+    item = service.finish(session, owner).study[0]
+    assert item.id is not None and not item.done
+    with pytest.raises(NotFound):
+        service.mark_done(intruder, item.id)
+    service.mark_done(owner, item.id)
+    assert [i.done for i in service.study_items(owner) if i.id == item.id] == [True]
+    assert service.study_items(intruder) == []
 
 
 def test_plan_topics_from_vacancy_text(service: InterviewService) -> None:
     topics = service.plan_topics(
         "Ищем DS: метрики классификации precision и recall, ROC-кривые", limit=2
     )
-    assert topics[0] == "metrics_validation"
+    assert topics[0].topic == "metrics_validation"
+    assert abs(sum(t.weight for t in topics) - 1) < 0.01
 
 
 def test_second_session_repeats_the_failed_question_and_weighs_weak_topics(
@@ -172,3 +196,30 @@ def test_second_session_repeats_the_failed_question_and_weighs_weak_topics(
     while (question := service.ask_next(second, candidate)) is not None:
         asked.append(question.id)
     assert len(asked) == len(set(asked))
+    for question_id in asked:
+        service.submit_answer(second, candidate, question_id, GOOD)
+    report = {p.topic: p for p in service.finish(second, candidate).progress}
+    # The repeated overfitting question was failed before and answered well now.
+    assert report["ml_basics"].before is not None and report["ml_basics"].now is not None
+    assert report["ml_basics"].now > report["ml_basics"].before
+    assert service.progress(candidate) == list(report.values())
+
+
+def test_plan_weights_decide_which_topic_gets_more_questions(service: InterviewService) -> None:
+    asked_topics = []
+    for weights in (
+        {"ml_basics": 0.2, "trees_ensembles": 0.8},
+        {"ml_basics": 0.8, "trees_ensembles": 0.2},
+    ):
+        candidate = service.new_candidate()
+        session = service.start(
+            candidate,
+            level="junior",
+            topics=["ml_basics", "trees_ensembles"],
+            planned_questions=2,
+            weights=weights,
+        )
+        question = service.ask_next(session, candidate)
+        assert question is not None
+        asked_topics.append(question.topic)
+    assert asked_topics == ["trees_ensembles", "ml_basics"]

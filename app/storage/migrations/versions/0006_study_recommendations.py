@@ -1,4 +1,5 @@
-"""Study recommendations of a session's report, marked done by the candidate
+"""Study recommendations of a session's report, marked done by the candidate; the session's
+topic weights from its plan
 
 Revision ID: 0006
 Revises: 0005
@@ -15,6 +16,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column(
+        "interview_sessions",
+        sa.Column("topic_weights", sa.JSON(), nullable=False, server_default="{}"),
+    )
     op.create_table(
         "study_recommendations",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -37,3 +42,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_study_recommendations_session_id", table_name="study_recommendations")
     op.drop_table("study_recommendations")
+    with op.batch_alter_table("interview_sessions") as batch:
+        batch.drop_column("topic_weights")
