@@ -9,7 +9,7 @@ FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint lock browser bank clean
+.PHONY: help install run test test-fast lint lock browser bank repro clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,9 +31,9 @@ browser: ## Install Debian's Chromium for the browser tests (never a downloaded 
 		apt-get install -y -q chromium fonts-dejavu-core; }
 
 lint: install ## ruff and mypy
-	$(VENV)/bin/ruff check app tests evaluation monitoring dagster_project
-	$(VENV)/bin/ruff format --check app tests evaluation monitoring dagster_project
-	$(VENV)/bin/mypy app evaluation monitoring dagster_project
+	$(VENV)/bin/ruff check app tests evaluation monitoring pipelines scrapers dagster_project bench
+	$(VENV)/bin/ruff format --check app tests evaluation monitoring pipelines scrapers dagster_project bench
+	$(VENV)/bin/mypy app evaluation monitoring pipelines scrapers dagster_project
 
 test: install browser lint ## Lint, then every test: unit, SQLite + PostgreSQL, CLI, browser
 	$(PY) -m pytest
@@ -44,6 +44,9 @@ test-fast: install ## Tests without the browser
 bank: install ## Validate and rebuild the LanceDB index of the bank
 	$(PY) -m app bank validate
 	$(PY) -m app bank build
+
+repro: install ## Rerun the DVC pipeline (clean, augment, build the bank, grading evaluation)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/dvc repro
 
 lock: ## Re-resolve requirements.lock from pyproject.toml
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 $(FIND_LINKS) \

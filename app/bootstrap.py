@@ -51,9 +51,11 @@ def bank_embedder(settings: Settings, embedder: Embedder) -> CachedEmbedder:
 
 def prepare_bank(settings: Settings, embedder: Embedder) -> bool:
     """Build the served bank from the curated YAML if missing or stale; True when it was built."""
+    if settings.bank_version is not None:  # a pinned bank is served as it was built
+        return False
     cached = bank_embedder(settings, embedder)
     try:
-        return ensure_bank(settings.bank_dir, settings.lancedb_uri, cached)
+        return ensure_bank(settings.bank_dir, settings.lancedb_uri, cached, settings.drafts_dir)
     finally:
         cached.close()
 
@@ -61,7 +63,7 @@ def prepare_bank(settings: Settings, embedder: Embedder) -> bool:
 def open_store(settings: Settings, embedder: Embedder) -> QuestionStore:
     """The served bank; built from the curated YAML first if it is missing."""
     prepare_bank(settings, embedder)
-    return QuestionStore(settings.lancedb_uri, embedder)
+    return QuestionStore(settings.lancedb_uri, embedder, settings.bank_version)
 
 
 def build_services(settings: Settings, embedder: Embedder | None = None) -> Services:

