@@ -46,6 +46,7 @@ def settings(tmp_path: Path, mini_index: str) -> Settings:
         lancedb_uri=mini_index,
         bank_dir=MINI_BANK,
         embedding_cache=tmp_path / "embedding-cache.sqlite",
+        drafts_dir=tmp_path / "drafts",
         _env_file=None,  # type: ignore[call-arg]
     )
 

@@ -28,6 +28,7 @@ def cli_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "FEEDBACKFIRST_LANCEDB_URI": str(root / "lancedb"),
         "FEEDBACKFIRST_EMBEDDING_CACHE": str(root / "embedding-cache.sqlite"),
         "FEEDBACKFIRST_DATABASE_URL": f"sqlite:///{root / 'ff.db'}",
+        "FEEDBACKFIRST_DRAFTS_DIR": str(root / "drafts"),  # not the repository's reviewed drafts
         # `eval grading` also logs an MLflow run: into the test's folder, not var/.
         "FEEDBACKFIRST_MLFLOW_TRACKING_URI": f"sqlite:///{root / 'mlflow.db'}",
         "FEEDBACKFIRST_MLFLOW_ARTIFACTS": str(root / "mlartifacts"),

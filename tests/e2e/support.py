@@ -73,6 +73,7 @@ def serve_chat(root: Path, **settings: str) -> Iterator[tuple[str, Path]]:
         FEEDBACKFIRST_LANCEDB_URI=str(root / "lancedb"),
         FEEDBACKFIRST_EMBEDDING_CACHE=str(root / "embedding-cache.sqlite"),
         FEEDBACKFIRST_DATABASE_URL=f"sqlite:///{db_path}",
+        FEEDBACKFIRST_DRAFTS_DIR=str(root / "drafts"),
         FEEDBACKFIRST_CHAT_AUTH_SECRET="test-secret-" + "x" * 32,
     )
     env.update({f"FEEDBACKFIRST_{name.upper()}": value for name, value in settings.items()})
