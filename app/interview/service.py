@@ -77,6 +77,17 @@ class Summary:
     progress: list[TopicProgress] = field(default_factory=list)
 
 
+def _session_ids(db: Session, candidate_id: str) -> list[str]:
+    """The candidate's sessions, newest first."""
+    return list(
+        db.scalars(
+            select(models.InterviewSession.id)
+            .where(models.InterviewSession.candidate_id == candidate_id)
+            .order_by(models.InterviewSession.started_at.desc())
+        )
+    )
+
+
 def _weak(results: list[QuestionResult]) -> list[QuestionResult]:
     return [r for r in results if r.best_score is None or r.best_score < WEAK_SCORE]
 
@@ -442,12 +453,7 @@ class InterviewService:
     def progress(self, candidate_id: str) -> list[TopicProgress]:
         """Per-topic mastery: the latest session as `now`, all earlier ones as `before`."""
         with self._sessions() as db:
-            latest = db.scalar(
-                select(models.InterviewSession.id)
-                .where(models.InterviewSession.candidate_id == candidate_id)
-                .order_by(models.InterviewSession.started_at.desc())
-                .limit(1)
-            )
+            latest = next(iter(_session_ids(db, candidate_id)), None)
             return topic_progress(self._topic_scores(db, candidate_id), latest)
 
     def _topic_scores(self, db: Session, candidate_id: str) -> list[TopicScore]:
@@ -539,12 +545,11 @@ class InterviewService:
     def study_items(self, candidate_id: str) -> list[StudyItem]:
         """Every recommendation the candidate got, newest session first."""
         with self._sessions() as db:
-            sessions = db.scalars(
-                select(models.InterviewSession.id)
-                .where(models.InterviewSession.candidate_id == candidate_id)
-                .order_by(models.InterviewSession.started_at.desc())
-            ).all()
-            return [item for s in sessions for item in self._stored_study(db, s)]
+            return [
+                item
+                for session_id in _session_ids(db, candidate_id)
+                for item in self._stored_study(db, session_id)
+            ]
 
     def _summary(
         self,
