@@ -1,0 +1,72 @@
+"""/health, /ready and what they say when the database or the bank is gone."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from app.api.app import create_api
+from app.bootstrap import Services, prepare_bank
+from app.config import Settings
+from app.nlp.embedder import Embedder
+from app.observability import Metrics
+
+
+def test_health_and_ready_when_all_is_up(client: TestClient) -> None:
+    assert client.get("/health").json() == {"status": "ok"}
+    ready = client.get("/ready")
+    assert ready.status_code == 200, ready.text
+    body = ready.json()
+    assert body["status"] == "ready"
+    assert body["checks"]["database"]["ok"] and body["checks"]["bank"]["ok"]
+    assert body["checks"]["llm"]["state"] == "not_configured"
+
+
+def test_ready_fails_when_the_database_is_unreachable(
+    services: Services, metrics: Metrics, tmp_path: Path
+) -> None:
+    from app.storage.db import make_engine
+
+    # A port nothing listens on: the engine cannot connect.
+    services.engine = make_engine("postgresql://postgres@127.0.0.1:1/none")
+    client = TestClient(create_api(lambda: services, metrics))
+    ready = client.get("/ready")
+    assert ready.status_code == 503
+    assert ready.json()["checks"]["database"] == {"ok": False, "detail": "База данных недоступна."}
+    assert ready.json()["checks"]["bank"]["ok"]
+    assert client.get("/health").status_code == 200  # alive, just not ready
+
+
+def test_ready_reports_services_that_cannot_start(metrics: Metrics) -> None:
+    def broken() -> Services:
+        raise RuntimeError("database refused")
+
+    ready = TestClient(create_api(broken, metrics)).get("/ready")
+    assert ready.status_code == 503
+    assert "не готов" in ready.json()["detail"]
+
+
+def test_missing_bank_files_fail_readiness_then_recover(
+    client: TestClient, services: Services, bank_copy: Path, tmp_path: Path
+) -> None:
+    saved = tmp_path / "saved"
+    shutil.move(bank_copy, saved)
+    ready = client.get("/ready")
+    assert ready.status_code == 503
+    assert "Банк вопросов недоступен" in ready.json()["checks"]["bank"]["detail"]
+    assert ready.json()["checks"]["database"]["ok"]
+
+    shutil.move(saved, bank_copy)  # the volume comes back
+    assert client.get("/ready").status_code == 200
+
+
+def test_missing_bank_is_rebuilt_from_the_curated_yaml(
+    ops_settings: Settings, embedder: Embedder, bank_copy: Path, client: TestClient
+) -> None:
+    shutil.rmtree(bank_copy)
+    assert client.get("/ready").status_code == 503
+    # What `feedbackfirst serve` (and so a restarted container) does before serving.
+    assert prepare_bank(ops_settings, embedder) is True
+    assert client.get("/ready").status_code == 200
