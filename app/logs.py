@@ -18,7 +18,8 @@ request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request
 FIELDS = ("request_id", "route", "method", "status", "duration_ms")
 # A secret that slipped into a message (a header, a URL, an exception text) is masked.
 _SECRETS = re.compile(
-    r"(?i)(bearer\s+|(?:password|passwd|token|api[_-]?key|secret|authorization)\s*[=:]\s*)"
+    r"(?i)((?:authorization\s*[=:]\s*)?(?:bearer|basic)\s+"
+    r"|(?:password|passwd|token|api[_-]?key|secret|authorization)\s*[=:]\s*)"
     r"[^\s,;&\"']+"
 )
 
