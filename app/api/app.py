@@ -6,10 +6,12 @@ import logging
 from collections.abc import Callable
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.accounts.service import AccountError, NotAuthenticated
+from app.api.health import bank_ok
 from app.api.health import router as health_router
 from app.api.middleware import ObserveRequests
 from app.api.routes import router
@@ -28,6 +30,15 @@ _STATUS: dict[type[FeedbackFirstError], int] = {
 }
 DB_UNAVAILABLE = "База данных временно недоступна. Повторите через несколько секунд."
 SERVER_ERROR = "Внутренняя ошибка сервиса. Попробуйте ещё раз чуть позже."
+BANK_UNAVAILABLE = "Банк вопросов временно недоступен. Попробуйте через несколько минут."
+
+
+def _bank_readable(request: Request) -> bool:
+    try:
+        services: Services = request.app.state.services()
+    except Exception:
+        return True  # not a bank problem: services could not be built at all
+    return bank_ok(services.settings.lancedb_uri)
 
 
 def create_api(services: Callable[[], Services], metrics: Metrics | None = None) -> FastAPI:
@@ -55,8 +66,11 @@ def create_api(services: Callable[[], Services], metrics: Metrics | None = None)
         return JSONResponse({"detail": DB_UNAVAILABLE}, status_code=503)
 
     @api.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("unhandled error: %s", type(exc).__name__)
+        # LanceDB raises its own errors when its files are gone: tell the candidate what is wrong.
+        if not await run_in_threadpool(_bank_readable, request):
+            return JSONResponse({"detail": BANK_UNAVAILABLE}, status_code=503)
         return JSONResponse({"detail": SERVER_ERROR}, status_code=500)
 
     return api

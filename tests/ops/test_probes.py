@@ -7,12 +7,14 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from app.api.app import create_api
+from app.api.app import BANK_UNAVAILABLE, create_api
 from app.api.health import bank_ok
 from app.bootstrap import Services, prepare_bank
 from app.config import Settings
 from app.nlp.embedder import Embedder
 from app.observability import Metrics
+from tests.ops.conftest import account, start
+from tests.ops.test_faults import GOOD
 
 
 def test_health_and_ready_when_all_is_up(client: TestClient) -> None:
@@ -52,15 +54,28 @@ def test_ready_reports_services_that_cannot_start(metrics: Metrics) -> None:
 def test_missing_bank_files_fail_readiness_then_recover(
     client: TestClient, services: Services, bank_copy: Path, tmp_path: Path
 ) -> None:
+    me = account(client, "nina")
     saved = tmp_path / "saved"
     shutil.move(bank_copy, saved)
     ready = client.get("/ready")
     assert ready.status_code == 503
     assert "Банк вопросов недоступен" in ready.json()["checks"]["bank"]["detail"]
     assert ready.json()["checks"]["database"]["ok"]
+    session = client.post(
+        "/api/v1/sessions", json={"level": "junior", "topics": ["ml_basics"]}, headers=me
+    ).json()["session_id"]
+    down = client.post(f"/api/v1/sessions/{session}/next", headers=me)
+    assert down.status_code == 503 and down.json() == {"detail": BANK_UNAVAILABLE}
 
     shutil.move(saved, bank_copy)  # the volume comes back
     assert client.get("/ready").status_code == 200
+    session, question = start(client, me)  # the same process serves again, no restart
+    graded = client.post(
+        f"/api/v1/sessions/{session}/answers",
+        json={"question_id": question, "text": GOOD},
+        headers=me,
+    )
+    assert graded.status_code == 200, graded.text
 
 
 def test_missing_bank_is_rebuilt_from_the_curated_yaml(
