@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from app.api.app import create_api
 from app.bootstrap import build_services
 from app.config import Settings
 from app.nlp.embedder import Embedder
@@ -62,6 +63,12 @@ def test_llm_calls_and_failures_are_counted(
         assert services.llm is not None
         llm.replies.extend([Reply(status=500), Reply(content="Готово")])
         text = asyncio.run(services.llm.complete([{"role": "user", "content": "привет"}]))
+        probe = TestClient(create_api(lambda: services, metrics))
+        assert probe.get("/ready").json()["checks"]["llm"]["state"] == "closed"
+        for _ in range(configured.llm_breaker_failures):
+            services.llm.breaker.failure()
+        ready = probe.get("/ready")  # an open breaker is reported, never fails readiness
+        assert ready.status_code == 200 and ready.json()["checks"]["llm"]["state"] == "open"
         services.engine.dispose()
     assert text == "Готово"
     assert (
