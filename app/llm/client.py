@@ -145,7 +145,9 @@ class LLMClient:
             try:
                 return schema.model_validate_json(_json_part(text))
             except ValidationError as exc:
-                log.warning("LLM reply off schema (attempt %d): %s", attempt + 1, exc.errors()[:3])
+                # Where and why only: the reply's text may quote the candidate's answer.
+                problems = [(e["loc"], e["type"]) for e in exc.errors()[:3]]
+                log.warning("LLM reply off schema (attempt %d): %s", attempt + 1, problems)
                 messages = [
                     *messages,
                     {"role": "assistant", "content": text[:4000]},

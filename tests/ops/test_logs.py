@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import io
 import json
@@ -11,8 +12,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
+from app.llm.client import LLMClient, LLMUnavailable
 from app.logs import JsonFormatter, SafeHandler, configure_logging, scrub
+from tests.llm_server import FakeLLM, Reply
 from tests.ops.conftest import account, start
 
 ANSWER = "Переобучение: модель запомнила обучающую выборку, ЗАМЕТНАЯ-ФРАЗА-ОТВЕТА и шум."
@@ -102,3 +106,18 @@ def test_safe_handler_formats_exceptions_by_type_only() -> None:
         logger.exception("grading failed")
     entry = json.loads(out.getvalue())
     assert entry["error"] == "ValueError" and "кандидата" not in out.getvalue()
+
+
+class _Verdict(BaseModel):
+    ok: bool
+
+
+def test_an_off_schema_llm_reply_is_not_logged(caplog: pytest.LogCaptureFixture) -> None:
+    quoted = '{"ok": "ЦИТАТА-ИЗ-ОТВЕТА-КАНДИДАТА"}'
+    with FakeLLM() as llm, caplog.at_level(logging.WARNING, logger="feedbackfirst.llm"):
+        llm.replies += [Reply(content=quoted), Reply(content=quoted)]
+        client = LLMClient(llm.base_url, "fake-model", timeout=2.0, backoff=0.01)
+        with pytest.raises(LLMUnavailable):
+            asyncio.run(client.structured([{"role": "user", "content": "?"}], _Verdict))
+    assert "off schema" in caplog.text and "bool_parsing" in caplog.text
+    assert "ЦИТАТА" not in caplog.text
