@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import sys
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -47,8 +48,9 @@ class JsonFormatter(logging.Formatter):
             if value is not None:
                 entry[name] = value
         if record.exc_info and record.exc_info[0] is not None:
-            # The type only: exception texts may quote an answer or a connection string.
+            # The type and the frames only: exception texts may quote an answer or a password.
             entry["error"] = record.exc_info[0].__name__
+            entry["stack"] = "".join(traceback.format_tb(record.exc_info[2]))
         return json.dumps(entry, ensure_ascii=False)
 
 

@@ -101,11 +101,12 @@ def test_safe_handler_formats_exceptions_by_type_only() -> None:
     logger.addHandler(handler)
     logger.propagate = False
     try:
-        raise ValueError("ответ кандидата внутри исключения")
+        raise ValueError(ANSWER)  # as if the answer ended up in an exception's text
     except ValueError:
         logger.exception("grading failed")
     entry = json.loads(out.getvalue())
-    assert entry["error"] == "ValueError" and "кандидата" not in out.getvalue()
+    assert entry["error"] == "ValueError" and "ЗАМЕТНАЯ-ФРАЗА-ОТВЕТА" not in out.getvalue()
+    assert "test_safe_handler_formats_exceptions_by_type_only" in entry["stack"]
 
 
 class _Verdict(BaseModel):
