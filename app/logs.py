@@ -87,8 +87,10 @@ def configure_logging(
         root.addHandler(handler)
     root.setLevel(level.upper())
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
-        logging.getLogger(name).handlers.clear()
-        logging.getLogger(name).propagate = True
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.setLevel(logging.NOTSET)  # the root's level rules
+        logger.propagate = True
     # Our middleware logs each request with its route and duration; uvicorn's would repeat it.
     logging.getLogger("uvicorn.access").disabled = True
     return handlers

@@ -122,3 +122,15 @@ def test_an_off_schema_llm_reply_is_not_logged(caplog: pytest.LogCaptureFixture)
             asyncio.run(client.structured([{"role": "user", "content": "?"}], _Verdict))
     assert "off schema" in caplog.text and "bool_parsing" in caplog.text
     assert "ЦИТАТА" not in caplog.text
+
+
+def test_uvicorn_logs_become_json_lines_too(restore_logging: None) -> None:
+    out = io.StringIO()
+    logging.getLogger("uvicorn.error").handlers.append(logging.StreamHandler(io.StringIO()))
+    configure_logging("INFO", stream=out)
+    logging.getLogger("uvicorn.error").info("Started server process [%d]", 42)
+    logging.getLogger("uvicorn.access").info("GET /x 200")  # the middleware's line replaces it
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [(e["logger"], e["message"]) for e in lines] == [
+        ("uvicorn.error", "Started server process [42]")
+    ]
