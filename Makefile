@@ -9,7 +9,7 @@ FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint lock browser bank repro clean
+.PHONY: help install run test test-fast lint lock browser bank repro clean docker-wheels compose-check compose-tools
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,12 +30,16 @@ browser: ## Install Debian's Chromium for the browser tests (never a downloaded 
 	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -q chromium fonts-dejavu-core; }
 
+compose-tools: ## Install Debian's docker-compose to validate docker-compose.yml (no engine needed)
+	@command -v docker-compose >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends docker-compose; }
+
 lint: install ## ruff and mypy
 	$(VENV)/bin/ruff check app tests evaluation monitoring pipelines scrapers dagster_project bench
 	$(VENV)/bin/ruff format --check app tests evaluation monitoring pipelines scrapers dagster_project bench
 	$(VENV)/bin/mypy app evaluation monitoring pipelines scrapers dagster_project
 
-test: install browser lint ## Lint, then every test: unit, SQLite + PostgreSQL, CLI, browser
+test: install browser compose-tools lint ## Lint, then every test: unit, SQLite + PostgreSQL, CLI, browser
 	$(PY) -m pytest
 
 test-fast: install ## Tests without the browser
@@ -52,5 +56,12 @@ lock: ## Re-resolve requirements.lock from pyproject.toml
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 $(FIND_LINKS) \
 		--override constraints-torch.txt --generate-hashes -o requirements.lock
 
+docker-wheels: ## Copy the local CPU torch wheel into the image's build context (offline builds)
+	mkdir -p .docker-wheels
+	$(if $(wildcard /opt/wheels),cp /opt/wheels/*.whl .docker-wheels/,@echo "no /opt/wheels: the build uses the PyTorch CPU index")
+
+compose-check: install ## Validate docker-compose.yml offline (schema; docker-compose config if installed)
+	$(PY) -m pytest tests/ops/test_compose.py -q
+
 clean: ## Remove the environment and local data (var/)
-	rm -rf $(VENV) var .files
+	rm -rf $(VENV) var .files .docker-wheels

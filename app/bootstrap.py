@@ -21,6 +21,7 @@ from app.interview.service import InterviewService
 from app.llm.client import LLMClient, build_llm
 from app.nlp.cache import CachedEmbedder
 from app.nlp.embedder import Embedder, build_embedder
+from app.observability import Metrics
 from app.storage.db import make_engine, make_sessionmaker, upgrade
 
 
@@ -66,7 +67,10 @@ def open_store(settings: Settings, embedder: Embedder) -> QuestionStore:
     return QuestionStore(settings.lancedb_uri, embedder, settings.bank_version)
 
 
-def build_services(settings: Settings, embedder: Embedder | None = None) -> Services:
+def build_services(
+    settings: Settings, embedder: Embedder | None = None, metrics: Metrics | None = None
+) -> Services:
+    """Every service of a process; `metrics`, when given, is told of answers and LLM calls."""
     embedder = embedder or build_embedder(settings)
     store = open_store(settings, embedder)
     upgrade(settings.database_url)
@@ -74,14 +78,24 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
     sessions = make_sessionmaker(engine)
     grader = build_grader(settings, embedder, neighbours_of(store))
     interview = InterviewService(
-        store, grader, sessions, relearn_after=timedelta(minutes=settings.relearn_after_minutes)
+        store,
+        grader,
+        sessions,
+        relearn_after=timedelta(minutes=settings.relearn_after_minutes),
+        on_answer=metrics.answer if metrics else None,
     )
-    llm = build_llm(settings)
+    llm = build_llm(settings, metrics.llm_call if metrics else None)
     accounts = AccountService(sessions)
     return Services(settings, embedder, store, grader, engine, sessions, interview, accounts, llm)
 
 
 @lru_cache(maxsize=1)
+def shared_metrics() -> Metrics:
+    """The process's metrics, shared by the API's /metrics and the services that feed them."""
+    return Metrics()
+
+
+@lru_cache(maxsize=1)
 def shared_services() -> Services:
     """The process's services, built on first use (the chat and the API share them)."""
-    return build_services(Settings())
+    return build_services(Settings(), metrics=shared_metrics())

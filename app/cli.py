@@ -763,10 +763,12 @@ def serve(
 ) -> None:
     """Prepare the bank and the database, then serve the chat and the REST API."""
     from app.bootstrap import prepare_bank
+    from app.logs import configure_logging
     from app.nlp.embedder import build_embedder
     from app.storage.db import upgrade
 
     settings = Settings()
+    configure_logging(settings.log_level, settings.log_file)
     if prepare_bank(settings, build_embedder(settings)):
         typer.echo("Банк вопросов собран.")
     upgrade(settings.database_url)
@@ -774,7 +776,15 @@ def serve(
 
     host, port = host or settings.host, port or settings.port
     typer.echo(f"Чат: http://{host}:{port} · API: http://{host}:{port}/docs")
-    uvicorn.run("app.server:create_app", factory=True, host=host, port=port, log_level="warning")
+    # log_config=None keeps the JSON logging configured above for uvicorn's own loggers.
+    uvicorn.run(
+        "app.server:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+    )
 
 
 def main() -> None:

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     mlflow_artifacts: Path = VAR_DIR / "mlartifacts"
     evidently_workspace: Path = VAR_DIR / "evidently"
 
+    # Logs are JSON lines on stderr and, when set, appended to log_file (a full disk drops lines).
+    log_level: str = "INFO"
+    log_file: Path | None = None
+
     host: str = "127.0.0.1"
     port: int = 8000
     questions_per_session: int = 5
@@ -73,6 +77,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "grader_model",
+        "log_file",
         "llm_base_url",
         "llm_model",
         "llm_api_key",

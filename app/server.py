@@ -17,13 +17,13 @@ def create_app() -> FastAPI:
     from chainlit.utils import mount_chainlit
 
     from app.api.app import create_api
-    from app.bootstrap import shared_services
+    from app.bootstrap import shared_metrics, shared_services
     from app.chat.auth import auth_secret
 
     # Chainlit signs its login tokens with this variable only.
     os.environ.setdefault("CHAINLIT_AUTH_SECRET", auth_secret(Settings()))
 
-    app = create_api(shared_services)
+    app = create_api(shared_services, shared_metrics())
     # Mounted last: the API routes and /docs match first, everything else is the chat.
     mount_chainlit(app=app, target=str(CHAT_SCRIPT), path="")
     return app

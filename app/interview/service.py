@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -102,8 +103,11 @@ class InterviewService:
         sessions: sessionmaker[Session],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         relearn_after: timedelta = RELEARN_AFTER,
+        on_answer: Callable[[str, float], None] | None = None,
     ) -> None:
         self._store = store
+        # Told (outcome, grading seconds) once per stored answer: the metrics' seam.
+        self._on_answer = on_answer or (lambda _outcome, _seconds: None)
         self._grader = grader
         self._sessions = sessions
         self._clock = clock
@@ -369,14 +373,18 @@ class InterviewService:
             db.flush()
             answer_id, attempt = answer.id, answer.attempt
 
+        started = time.perf_counter()
         try:
             grade = self._grader.grade(target_for_question(question, self._store), text)
         except InvalidAnswer as exc:
+            self._on_answer("rejected", time.perf_counter() - started)
             self._mark(answer_id, "rejected", exc.user_message)
             return SubmitResult(answer_id, attempt, None, exc.user_message)
         except Exception:
+            self._on_answer("failed", time.perf_counter() - started)
             self._mark(answer_id, "failed", "grading failed")
             raise
+        self._on_answer("graded", time.perf_counter() - started)
 
         with self._sessions.begin() as db:
             row = db.get(models.Answer, answer_id)

@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -68,6 +68,7 @@ class LLMClient:
         max_retries: int = 2,
         breaker: CircuitBreaker | None = None,
         backoff: float = 0.5,
+        on_call: Callable[[str], None] | None = None,
     ) -> None:
         # Local servers (vLLM, Ollama, llama.cpp) accept any key; the SDK insists on one.
         self._client = openai.AsyncOpenAI(
@@ -77,6 +78,8 @@ class LLMClient:
         self._retries = max_retries
         self._backoff = backoff
         self.breaker = breaker or CircuitBreaker(3, 60.0)
+        # Told each attempt's outcome (ok, error, circuit_open): the metrics' seam.
+        self._on_call = on_call or (lambda _outcome: None)
 
     async def complete(self, messages: Messages, usage: Usage | None = None) -> str:
         """The whole reply text."""
@@ -94,7 +97,7 @@ class LLMClient:
             except (openai.APIError, LLMUnavailable, json.JSONDecodeError) as exc:
                 await self._failed(exc, attempt)
                 continue
-            self.breaker.success()
+            self._succeeded()
             if usage is not None and reply.usage is not None:
                 usage.add(reply.usage.prompt_tokens, reply.usage.completion_tokens)
             return text
@@ -122,13 +125,14 @@ class LLMClient:
             except (openai.APIError, json.JSONDecodeError) as exc:
                 if started:
                     self.breaker.failure()
+                    self._on_call("error")
                     raise LLMUnavailable(f"stream broke: {type(exc).__name__}") from exc
                 await self._failed(exc, attempt)
                 continue
             if not started:
                 await self._failed(LLMUnavailable("empty stream"), attempt)
                 continue
-            self.breaker.success()
+            self._succeeded()
             return
         raise LLMUnavailable("no reply after retries")
 
@@ -141,7 +145,9 @@ class LLMClient:
             try:
                 return schema.model_validate_json(_json_part(text))
             except ValidationError as exc:
-                log.warning("LLM reply off schema (attempt %d): %s", attempt + 1, exc.errors()[:3])
+                # Where and why only: the reply's text may quote the candidate's answer.
+                problems = [(e["loc"], e["type"]) for e in exc.errors()[:3]]
+                log.warning("LLM reply off schema (attempt %d): %s", attempt + 1, problems)
                 messages = [
                     *messages,
                     {"role": "assistant", "content": text[:4000]},
@@ -155,10 +161,16 @@ class LLMClient:
 
     def _check_breaker(self) -> None:
         if not self.breaker.allow():
+            self._on_call("circuit_open")
             raise LLMUnavailable("circuit open")
+
+    def _succeeded(self) -> None:
+        self.breaker.success()
+        self._on_call("ok")
 
     async def _failed(self, exc: Exception, attempt: int) -> None:
         self.breaker.failure()
+        self._on_call("error")
         log.warning("LLM call failed (attempt %d): %s", attempt + 1, type(exc).__name__)
         if not _retryable(exc) and not isinstance(exc, (LLMUnavailable, json.JSONDecodeError)):
             raise LLMUnavailable(type(exc).__name__) from exc
@@ -178,7 +190,7 @@ def _json_part(text: str) -> str:
     return text[start : end + 1] if start != -1 and end > start else text
 
 
-def build_llm(settings: Settings) -> LLMClient | None:
+def build_llm(settings: Settings, on_call: Callable[[str], None] | None = None) -> LLMClient | None:
     """The configured LLM, or None: everything works with the embedded defaults alone."""
     if not settings.llm_configured:
         return None
@@ -191,4 +203,5 @@ def build_llm(settings: Settings) -> LLMClient | None:
         timeout=settings.llm_timeout,
         max_retries=settings.llm_max_retries,
         breaker=CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown),
+        on_call=on_call,
     )
