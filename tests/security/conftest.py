@@ -41,7 +41,10 @@ def client(sqlite_services: Services) -> TestClient:
     return TestClient(create_api(lambda: sqlite_services))
 
 
-def account(client: TestClient, username: str, password: str = "секрет-123") -> dict[str, str]:
+TEST_PASSWORD = "секрет-123"  # a throwaway account of a test database
+
+
+def account(client: TestClient, username: str, password: str = TEST_PASSWORD) -> dict[str, str]:
     """Register `username` and return its Authorization header."""
     response = client.post("/api/v1/accounts", json={"username": username, "password": password})
     assert response.status_code == 201, response.text
