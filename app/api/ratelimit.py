@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable
 from typing import Protocol
@@ -47,10 +48,11 @@ class MemoryRateLimiter:
         self._burst = float(burst)
         self._clock = clock
         self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = asyncio.Lock()
+        # A thread lock: the critical section never awaits, and it works under any event loop.
+        self._lock = threading.Lock()
 
     async def take(self, key: str) -> float:
-        async with self._lock:
+        with self._lock:
             now = self._clock()
             tokens, at = self._buckets.get(key, (self._burst, now))
             tokens = min(self._burst, tokens + (now - at) * self._rate)
@@ -66,9 +68,11 @@ class RedisRateLimiter:
     down, since refusing every candidate would be worse than not limiting for a while."""
 
     def __init__(self, url: str, per_minute: float, burst: int, prefix: str = "ff:rl:") -> None:
-        import redis.asyncio
+        import redis
 
-        self._redis = redis.asyncio.Redis.from_url(url, socket_timeout=0.5)
+        # The blocking client in a worker thread: an asyncio client is tied to the event loop it
+        # first ran on, and one limiter serves the application whatever loop calls it.
+        self._redis = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self._script = self._redis.register_script(_TAKE)
         self._rate = per_minute / 60.0
         self._burst = burst
@@ -76,14 +80,16 @@ class RedisRateLimiter:
 
     async def take(self, key: str) -> float:
         try:
-            wait = await self._script(keys=[self._prefix + key], args=[self._rate, self._burst])
+            wait = await asyncio.to_thread(
+                self._script, keys=[self._prefix + key], args=[self._rate, self._burst]
+            )
         except Exception as exc:  # any Redis failure: fail open, say so in the log
             log.warning("rate limiter: Redis unavailable (%s); request allowed", type(exc).__name__)
             return 0.0
         return float(wait)
 
-    async def close(self) -> None:
-        await self._redis.aclose()
+    def close(self) -> None:
+        self._redis.close()
 
 
 def build_rate_limiter(settings: Settings) -> RateLimiter | None:
