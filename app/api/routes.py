@@ -6,6 +6,7 @@ from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -114,6 +115,8 @@ async def candidate(
 
 
 Candidate = Annotated[str, Depends(candidate)]
+# Row ids fit a signed 64-bit column; a larger number from a client is a 422, not a driver error.
+RowId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
 Accounts = Annotated[AccountService, Depends(_accounts)]
 Interview = Annotated[InterviewService, Depends(_interview)]
 
@@ -248,7 +251,7 @@ async def my_recommendations(me: Candidate, interview: Interview) -> list[Recomm
     tags=["progress"],
 )
 async def recommendation_done(
-    recommendation_id: int, me: Candidate, interview: Interview
+    recommendation_id: RowId, me: Candidate, interview: Interview
 ) -> Response:
     """Mark a recommendation of a report as studied."""
     await run_in_threadpool(interview.mark_done, me, recommendation_id)
@@ -257,7 +260,7 @@ async def recommendation_done(
 
 @router.post("/answers/{answer_id}/rating", status_code=204, responses=ERRORS, tags=["pilot"])
 async def rate_feedback(
-    answer_id: int, body: RatingIn, me: Candidate, interview: Interview
+    answer_id: RowId, body: RatingIn, me: Candidate, interview: Interview
 ) -> Response:
     """How useful the feedback on this answer was (1..5 and/or thumbs)."""
     await run_in_threadpool(interview.rate_feedback, me, answer_id, body.rating, body.thumbs_up)
