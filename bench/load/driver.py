@@ -24,6 +24,7 @@ class Plan:
 @dataclass
 class Results:
     answer_latencies: list[float] = field(default_factory=list)
+    step_latencies: dict[str, list[float]] = field(default_factory=dict)
     other_latencies: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     answers_ok: int = 0
@@ -63,6 +64,7 @@ async def _call(
         return None
     elapsed = time.perf_counter() - began
     (results.answer_latencies if step == "answer" else results.other_latencies).append(elapsed)
+    results.step_latencies.setdefault(step, []).append(elapsed)
     if response.status_code != expect:
         results.error(step, f"HTTP {response.status_code} {response.text[:60]}")
         return None
@@ -137,7 +139,11 @@ async def run(
 ) -> Results:
     """All candidates at once over one connection pool sized for them."""
     results = Results()
-    limits = httpx.Limits(max_connections=plan.users, max_keepalive_connections=plan.users)
+    # Idle connections expire before uvicorn's 5 s keep-alive, else a request may race the
+    # server closing its connection (a client-side ReadError, not a server failure).
+    limits = httpx.Limits(
+        max_connections=plan.users, max_keepalive_connections=plan.users, keepalive_expiry=3.0
+    )
     async with httpx.AsyncClient(
         base_url=base_url, timeout=request_timeout, limits=limits
     ) as client:

@@ -111,6 +111,10 @@ def summary(results: Results, plan: Plan) -> dict[str, object]:
             "p50": percentile(results.other_latencies, 50),
             "p95": percentile(results.other_latencies, 95),
         },
+        "step_latency_s": {
+            step: {"p50": percentile(v, 50), "p95": percentile(v, 95), "n": len(v)}
+            for step, v in results.step_latencies.items()
+        },
         "duration_s": round(duration, 1),
         "throughput_rps": round(requests / duration, 2) if duration else None,
         "answers_per_s": round(len(lat) / duration, 2) if duration else None,
@@ -121,8 +125,10 @@ def summary(results: Results, plan: Plan) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=500)
-    parser.add_argument("--think", type=float, nargs=2, default=(5.0, 15.0))
-    parser.add_argument("--ramp-up", type=float, default=30.0)
+    # A candidate reads a question and types an answer: 20-60 s between actions, arriving over
+    # the first minute. `--think 5 15 --ramp-up 30` is the compressed (harsher) variant.
+    parser.add_argument("--think", type=float, nargs=2, default=(20.0, 60.0))
+    parser.add_argument("--ramp-up", type=float, default=60.0)
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
     plan = Plan(users=args.users, think=tuple(args.think), ramp_up=args.ramp_up)  # type: ignore[arg-type]
