@@ -135,9 +135,14 @@ async def candidate(
 
 
 async def run(
-    base_url: str, plan: Plan, answers: dict[str, list[str]], request_timeout: float = 120.0
+    base_url: str,
+    plan: Plan,
+    answers: dict[str, list[str]],
+    request_timeout: float = 120.0,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> Results:
-    """All candidates at once over one connection pool sized for them."""
+    """All candidates at once over one connection pool sized for them; `transport` lets a test
+    drive an in-process application."""
     results = Results()
     # Idle connections expire before uvicorn's 5 s keep-alive, else a request may race the
     # server closing its connection (a client-side ReadError, not a server failure).
@@ -145,7 +150,7 @@ async def run(
         max_connections=plan.users, max_keepalive_connections=plan.users, keepalive_expiry=3.0
     )
     async with httpx.AsyncClient(
-        base_url=base_url, timeout=request_timeout, limits=limits
+        base_url=base_url, timeout=request_timeout, limits=limits, transport=transport
     ) as client:
         results.started = time.perf_counter()
         await asyncio.gather(

@@ -131,12 +131,11 @@ def main() -> None:
     parser.add_argument("--ramp-up", type=float, default=60.0)
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
-    plan = Plan(users=args.users, think=tuple(args.think), ramp_up=args.ramp_up)  # type: ignore[arg-type]
     texts = answer_texts(MINI_BANK)
     plan = Plan(
-        users=plan.users,
-        think=plan.think,
-        ramp_up=plan.ramp_up,
+        users=args.users,
+        think=(args.think[0], args.think[1]),
+        ramp_up=args.ramp_up,
         topics=tuple(sorted({qid.split(".")[0] for qid in texts})),
     )
 
