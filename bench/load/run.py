@@ -54,10 +54,50 @@ def answer_texts(bank_dir: Path) -> dict[str, list[str]]:
     return texts
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
+    """User + system CPU so far of a process and its live children (uvicorn's workers)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = _stat(int(entry.name))
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / TICK
+    return total
+
+
+# `feedbackfirst serve` prepares the bank and the schema, then runs one uvicorn worker; with
+# --workers the same preparation runs first and uvicorn starts that many worker processes.
+_PREPARE = (
+    "from app.config import Settings; from app.bootstrap import prepare_bank; "
+    "from app.nlp.embedder import build_embedder; from app.storage.db import upgrade; "
+    "s = Settings(); prepare_bank(s, build_embedder(s)); upgrade(s.database_url)"
+)
+
+
+def server_command(port: int, workers: int) -> list[str]:
+    if workers <= 1:
+        return [sys.executable, "-m", "app", "serve", "--port", str(port)]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "app.server:create_app",
+        "--factory",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
 
 
 def machine_cpu() -> tuple[float, float]:
@@ -130,6 +170,7 @@ def main() -> None:
     parser.add_argument("--think", type=float, nargs=2, default=(20.0, 60.0))
     parser.add_argument("--ramp-up", type=float, default=60.0)
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     texts = answer_texts(MINI_BANK)
     plan = Plan(
@@ -161,9 +202,11 @@ def main() -> None:
             FEEDBACKFIRST_LLM_API_KEY="load",
             FEEDBACKFIRST_MLFLOW_ENABLED="false",
         )
+        if args.workers > 1:
+            subprocess.run([sys.executable, "-c", _PREPARE], env=env, check=True)  # noqa: S603
         with (Path(tmp) / "server.log").open("wb") as log:
             server = subprocess.Popen(  # noqa: S603 - our own CLI
-                [sys.executable, "-m", "app", "serve", "--port", str(port)],
+                server_command(port, args.workers),
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -193,7 +236,12 @@ def main() -> None:
             "benchmark": "load: simulated candidates on the REST API",
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-            "server": "feedbackfirst serve (one uvicorn worker), PostgreSQL 127.0.0.1:5432",
+            "server": (
+                "feedbackfirst serve (one uvicorn worker)"
+                if args.workers <= 1
+                else f"uvicorn app.server:create_app, {args.workers} workers"
+            )
+            + ", PostgreSQL 127.0.0.1:5432",
             "database": db_name,
             "bank": "tests/data/bank (mini, 5 questions)",
             "think_time_s": list(plan.think),
