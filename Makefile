@@ -9,7 +9,7 @@ FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint lock browser bank repro clean docker-wheels compose-check compose-tools
+.PHONY: help install run test test-fast lint lock browser bank repro clean load docker-wheels compose-check compose-tools
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ bank: install ## Validate and rebuild the LanceDB index of the bank
 
 repro: install ## Rerun the DVC pipeline (clean, augment, build the bank, grading evaluation)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/dvc repro
+
+load: install ## 500 simulated candidates on a fresh PostgreSQL database -> bench/results/load.json
+	$(PY) -m bench.load.run --users 500
 
 lock: ## Re-resolve requirements.lock from pyproject.toml
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 $(FIND_LINKS) \

@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     # A failed question is due again this many minutes later (then SM-2's day intervals).
     relearn_after_minutes: float = 10.0
     max_answer_chars: int = 8000
+    # API requests per candidate: a token bucket refilled at rate_limit_per_minute, holding up to
+    # rate_limit_burst; 0 turns limiting off. With redis_url the buckets are shared by every
+    # worker and machine (redis://127.0.0.1:6379/0), otherwise each process keeps its own.
+    rate_limit_per_minute: float = 60.0
+    rate_limit_burst: int = 20
+    redis_url: str | None = None
 
     @field_validator(
         "grader_model",
@@ -84,6 +90,7 @@ class Settings(BaseSettings):
         "chat_auth_secret",
         "mlflow_tracking_uri",
         "bank_version",
+        "redis_url",
         mode="before",
     )
     @classmethod

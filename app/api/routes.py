@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.accounts.service import AccountService
+from app.api.errors import BODY_NOT_PARSED, russian_validation_message
+from app.api.ratelimit import RateLimiter, build_rate_limiter, retry_after
 from app.api.schemas import (
     AnswerIn,
     ConfidenceIn,
@@ -29,12 +37,35 @@ from app.bootstrap import Services
 from app.interview.progress import StudyItem, TopicProgress
 from app.interview.service import InterviewService
 
-router = APIRouter(prefix="/api/v1")
+
+class RussianErrorsRoute(APIRoute):
+    """Refused bodies (invalid JSON or UTF-8, failed validation) get one Russian sentence."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                return JSONResponse({"detail": russian_validation_message(exc.errors())}, 422)
+            except StarletteHTTPException as exc:
+                # FastAPI raises Starlette's exception when the body cannot be decoded.
+                if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+                    return JSONResponse({"detail": BODY_NOT_PARSED}, 400)
+                raise
+
+        return route
+
+
+router = APIRouter(prefix="/api/v1", route_class=RussianErrorsRoute)
 _bearer = HTTPBearer(auto_error=False)
 ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorOut},
     401: {"model": ErrorOut},
     404: {"model": ErrorOut},
     422: {"model": ErrorOut},
+    429: {"model": ErrorOut, "description": "Слишком много запросов; см. Retry-After"},
 }
 
 
@@ -51,17 +82,41 @@ def _interview(svc: Annotated[Services, Depends(services)]) -> InterviewService:
     return svc.interview
 
 
+def _rate_limiter(
+    request: Request, svc: Annotated[Services, Depends(services)]
+) -> RateLimiter | None:
+    """One limiter per application, built on first use from the services' settings."""
+    state = request.app.state
+    if not hasattr(state, "rate_limiter"):
+        state.rate_limiter = build_rate_limiter(svc.settings)
+    limiter: RateLimiter | None = state.rate_limiter
+    return limiter
+
+
 async def candidate(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     accounts: Annotated[AccountService, Depends(_accounts)],
+    limiter: Annotated[RateLimiter | None, Depends(_rate_limiter)],
 ) -> str:
-    """The candidate the bearer token belongs to; 401 otherwise."""
+    """The candidate the bearer token belongs to (401 otherwise), within their request rate
+    (429 with Retry-After otherwise)."""
     if credentials is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Нужен токен: Authorization: Bearer …")
-    return await run_in_threadpool(accounts.candidate_for_token, credentials.credentials)
+    candidate_id = await run_in_threadpool(accounts.candidate_for_token, credentials.credentials)
+    wait = await limiter.take(candidate_id) if limiter else 0.0
+    if wait > 0:
+        seconds = retry_after(wait)
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"Слишком много запросов. Подождите {seconds} с и повторите.",
+            headers={"Retry-After": seconds},
+        )
+    return candidate_id
 
 
 Candidate = Annotated[str, Depends(candidate)]
+# Row ids fit a signed 64-bit column; a larger number from a client is a 422, not a driver error.
+RowId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
 Accounts = Annotated[AccountService, Depends(_accounts)]
 Interview = Annotated[InterviewService, Depends(_interview)]
 
@@ -196,7 +251,7 @@ async def my_recommendations(me: Candidate, interview: Interview) -> list[Recomm
     tags=["progress"],
 )
 async def recommendation_done(
-    recommendation_id: int, me: Candidate, interview: Interview
+    recommendation_id: RowId, me: Candidate, interview: Interview
 ) -> Response:
     """Mark a recommendation of a report as studied."""
     await run_in_threadpool(interview.mark_done, me, recommendation_id)
@@ -205,7 +260,7 @@ async def recommendation_done(
 
 @router.post("/answers/{answer_id}/rating", status_code=204, responses=ERRORS, tags=["pilot"])
 async def rate_feedback(
-    answer_id: int, body: RatingIn, me: Candidate, interview: Interview
+    answer_id: RowId, body: RatingIn, me: Candidate, interview: Interview
 ) -> Response:
     """How useful the feedback on this answer was (1..5 and/or thumbs)."""
     await run_in_threadpool(interview.rate_feedback, me, answer_id, body.rating, body.thumbs_up)

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import unicodedata
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+
+def _plain(value: str) -> str:
+    """Refuse NUL and other control characters (binary data pasted or sent by a script)."""
+    if any(unicodedata.category(ch) in {"Cc", "Cs"} and ch not in "\n\r\t" for ch in value):
+        raise ValueError("двоичные или служебные символы не принимаются, нужен обычный текст.")
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(_plain)]
 
 
 class Credentials(BaseModel):
-    username: str = Field(min_length=3, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
+    username: PlainText = Field(min_length=3, max_length=64)
+    password: PlainText = Field(min_length=1, max_length=256)
 
 
 class TokenOut(BaseModel):
@@ -19,8 +30,10 @@ class TokenOut(BaseModel):
 
 class SessionIn(BaseModel):
     level: Literal["junior", "middle", "senior"] = "middle"
-    topics: list[str] = Field(default_factory=list, max_length=19)
-    vacancy: str | None = Field(default=None, max_length=50_000)
+    topics: list[Annotated[PlainText, Field(max_length=64)]] = Field(
+        default_factory=list, max_length=19
+    )
+    vacancy: PlainText | None = Field(default=None, max_length=50_000)
     questions: int = Field(default=5, ge=1, le=20)
 
 
@@ -37,8 +50,8 @@ class QuestionOut(BaseModel):
 
 
 class AnswerIn(BaseModel):
-    question_id: str = Field(max_length=128)
-    text: str = Field(max_length=20_000)
+    question_id: PlainText = Field(max_length=128)
+    text: PlainText = Field(max_length=20_000)
 
 
 class GradeOut(BaseModel):
