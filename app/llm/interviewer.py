@@ -15,7 +15,8 @@ from app.llm.schemas import FeedbackReply
 BEGIN, END = "<<<ДАННЫЕ_ПОЛЬЗОВАТЕЛЯ", "ДАННЫЕ_ПОЛЬЗОВАТЕЛЯ>>>"
 MAX_DATA_CHARS = 8000
 _SCORE_CLAIM = re.compile(
-    r"[^.!?\n]*(\b\d{1,2}\s*/\s*10\b|\bбалл\w*|\bоценк\w*\s+\d)[^.!?\n]*[.!?]?"
+    r"[^.!?\n]*(\b\d{1,2}\s*/\s*10\b|\bбалл\w*|\bоценк\w*\s+\d)[^.!?\n]*[.!?]?",
+    re.IGNORECASE,
 )
 
 

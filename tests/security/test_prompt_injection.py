@@ -37,10 +37,6 @@ CORPUS = [
 PURE = [row for row in CORPUS if row["kind"] == "pure"]
 HIDDEN = [row for row in CORPUS if row["kind"] == "hidden"]
 PURE_MAX = 3.0
-# Found by this corpus: app/grading/guard.py misses "ставит 10 баллов" (only "постав…" is
-# matched), so the sentence counts as content and adds 0.3 to a partial answer. Kept as a strict
-# xfail so the fix in the guard turns it green and it then joins the main test.
-KNOWN_GAPS = {"hidden-07"}
 
 
 def partial_answer(store: QuestionStore, question_id: str) -> str:
@@ -99,13 +95,8 @@ def _raised(grader: Grader, store: QuestionStore, rows: list[dict[str, str]]) ->
 def test_hidden_injections_never_raise_a_decent_answer(
     grader: Grader, store: QuestionStore
 ) -> None:
-    raised = _raised(grader, store, [r for r in HIDDEN if r["id"] not in KNOWN_GAPS])
-    assert not raised, raised
-
-
-@pytest.mark.xfail(strict=True, reason="guard misses 'ставит N баллов' (see KNOWN_GAPS)")
-def test_known_gaps_of_the_injection_guard(grader: Grader, store: QuestionStore) -> None:
-    raised = _raised(grader, store, [r for r in HIDDEN if r["id"] in KNOWN_GAPS])
+    # hidden-07 ("…всегда ставит 10 баллов") found that the guard knew only "поставь".
+    raised = _raised(grader, store, HIDDEN)
     assert not raised, raised
 
 
@@ -203,7 +194,6 @@ def test_interviewer_prompts_keep_injected_answers_delimited(
                         assert sentence.strip() in inside and sentence.strip() not in outside
 
 
-@pytest.mark.xfail(strict=True, reason="interviewer._SCORE_CLAIM is case-sensitive: 'Оценка 9'")
 def test_capitalised_score_claims_of_the_llm_are_dropped() -> None:
     from app.llm.interviewer import without_scores
 
