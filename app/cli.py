@@ -760,6 +760,7 @@ def monitor_report(
 def serve(
     host: Annotated[str | None, typer.Option(help="Адрес.")] = None,
     port: Annotated[int | None, typer.Option(help="Порт.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Процессов-обработчиков.")] = None,
 ) -> None:
     """Prepare the bank and the database, then serve the chat and the REST API."""
     from app.bootstrap import prepare_bank
@@ -784,6 +785,7 @@ def serve(
         port=port,
         log_config=None,
         access_log=False,
+        workers=workers or settings.workers,
     )
 
 

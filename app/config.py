@@ -70,6 +70,8 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # Grading is CPU-bound: one uvicorn worker per core (docs/production-load.md).
+    workers: int = 1
     questions_per_session: int = 5
     # A failed question is due again this many minutes later (then SM-2's day intervals).
     relearn_after_minutes: float = 10.0

@@ -19,9 +19,13 @@ def create_app() -> FastAPI:
     from app.api.app import create_api
     from app.bootstrap import shared_metrics, shared_services
     from app.chat.auth import auth_secret
+    from app.logs import configure_logging
 
+    settings = Settings()
+    # Each uvicorn worker is a fresh process: it sets up the JSON logs itself.
+    configure_logging(settings.log_level, settings.log_file)
     # Chainlit signs its login tokens with this variable only.
-    os.environ.setdefault("CHAINLIT_AUTH_SECRET", auth_secret(Settings()))
+    os.environ.setdefault("CHAINLIT_AUTH_SECRET", auth_secret(settings))
 
     app = create_api(shared_services, shared_metrics())
     # Mounted last: the API routes and /docs match first, everything else is the chat.

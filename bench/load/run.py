@@ -73,31 +73,8 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-# `feedbackfirst serve` prepares the bank and the schema, then runs one uvicorn worker; with
-# --workers the same preparation runs first and uvicorn starts that many worker processes.
-_PREPARE = (
-    "from app.config import Settings; from app.bootstrap import prepare_bank; "
-    "from app.nlp.embedder import build_embedder; from app.storage.db import upgrade; "
-    "s = Settings(); prepare_bank(s, build_embedder(s)); upgrade(s.database_url)"
-)
-
-
 def server_command(port: int, workers: int) -> list[str]:
-    if workers <= 1:
-        return [sys.executable, "-m", "app", "serve", "--port", str(port)]
-    return [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "app.server:create_app",
-        "--factory",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-    ]
+    return [sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", str(workers)]
 
 
 def machine_cpu() -> tuple[float, float]:
@@ -202,8 +179,6 @@ def main() -> None:
             FEEDBACKFIRST_LLM_API_KEY="load",
             FEEDBACKFIRST_MLFLOW_ENABLED="false",
         )
-        if args.workers > 1:
-            subprocess.run([sys.executable, "-c", _PREPARE], env=env, check=True)  # noqa: S603
         with (Path(tmp) / "server.log").open("wb") as log:
             server = subprocess.Popen(  # noqa: S603 - our own CLI
                 server_command(port, args.workers),
