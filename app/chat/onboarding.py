@@ -116,8 +116,7 @@ async def on_mode(action: cl.Action) -> None:
             [ui.button("topic", title, topic=topic) for topic, title in TOPIC_TITLES.items()],
         )
     else:
-        share = round(1 / len(MIXED_TOPICS), 3)
-        await _show_plan([(t, share) for t in MIXED_TOPICS])
+        await _show_plan(_rescaled([(t, 1.0) for t in MIXED_TOPICS]))
 
 
 @cl.action_callback("topic")
@@ -273,7 +272,6 @@ async def plan_from_texts(experience: str | None) -> None:
         state.vacancy or "", experience
     )
     if not weights:
-        share = round(1 / len(MIXED_TOPICS), 3)
-        await _show_plan([(t, share) for t in MIXED_TOPICS])
+        await _show_plan(_rescaled([(t, 1.0) for t in MIXED_TOPICS]))
         return
     await _show_plan([(w.topic, w.weight) for w in weights])

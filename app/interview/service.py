@@ -89,6 +89,12 @@ def _session_ids(db: Session, candidate_id: str) -> list[str]:
     )
 
 
+def _study_item(row: models.StudyRecommendation) -> StudyItem:
+    return StudyItem(
+        row.kind, row.topic, row.title, row.url, row.question_id, row.id, row.done_at is not None
+    )
+
+
 def _weak(results: list[QuestionResult]) -> list[QuestionResult]:
     return [r for r in results if r.best_score is None or r.best_score < WEAK_SCORE]
 
@@ -498,10 +504,7 @@ class InterviewService:
             .where(models.StudyRecommendation.session_id == session_id)
             .order_by(models.StudyRecommendation.id)
         ).all()
-        return [
-            StudyItem(r.kind, r.topic, r.title, r.url, r.question_id, r.id, r.done_at is not None)
-            for r in rows
-        ]
+        return [_study_item(r) for r in rows]
 
     def _store_study(
         self, db: Session, session_id: str, candidate_id: str, weak: list[QuestionResult]
@@ -539,7 +542,7 @@ class InterviewService:
         ]
         db.add_all(rows)
         db.flush()
-        return [StudyItem(r.kind, r.topic, r.title, r.url, r.question_id, r.id) for r in rows]
+        return [_study_item(r) for r in rows]
 
     def mark_done(self, candidate_id: str, recommendation_id: int, done: bool = True) -> None:
         """Pilot signal: the candidate studied a recommendation of a report."""
