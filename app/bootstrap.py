@@ -21,6 +21,7 @@ from app.interview.service import InterviewService
 from app.llm.client import LLMClient, build_llm
 from app.nlp.cache import CachedEmbedder
 from app.nlp.embedder import Embedder, build_embedder
+from app.nlp.tokens import MiniLMTokenEncoder
 from app.observability import Metrics
 from app.storage.db import make_engine, make_sessionmaker, upgrade
 
@@ -42,7 +43,13 @@ def build_grader(
     settings: Settings, embedder: Embedder, neighbours: Neighbours | None = None
 ) -> Grader:
     model = ScoreModel.load(settings.grader_model) if settings.grader_model else None
-    return Grader(embedder, neighbours, max_answer_chars=settings.max_answer_chars, model=model)
+    return Grader(
+        embedder,
+        neighbours,
+        max_answer_chars=settings.max_answer_chars,
+        model=model,
+        tokens=MiniLMTokenEncoder(),
+    )
 
 
 def bank_embedder(settings: Settings, embedder: Embedder) -> CachedEmbedder:

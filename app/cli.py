@@ -431,11 +431,14 @@ def _log_grading(
 
 @eval_cli.command("calibrate")
 def eval_calibrate(
-    dataset: Annotated[Path, typer.Argument(help="JSONL с оценёнными экспертом ответами.")],
+    datasets: Annotated[
+        list[Path],
+        typer.Argument(help="JSONL с оценёнными экспертом ответами (один или несколько)."),
+    ],
     output: Annotated[Path, typer.Option(help="Куда записать модель оценки (JSON).")],
     alpha: Annotated[float, typer.Option(help="Сила L2-регуляризации.")] = 1.0,
 ) -> None:
-    """Fit the grader's score model on expert grades (the calibration split, never the test)."""
+    """Fit the grader's score models on expert grades (calibration splits, never the test)."""
     from datetime import UTC, datetime
 
     from app.bootstrap import build_grader, open_store
@@ -447,7 +450,7 @@ def eval_calibrate(
     settings = Settings()
     embedder = build_embedder(settings)
     try:
-        rows = load_dataset(dataset)
+        rows = [row for dataset in datasets for row in load_dataset(dataset)]
         store = open_store(settings, embedder)
         targets = build_targets(rows, embedder, store)
         model = calibrate(
@@ -456,8 +459,7 @@ def eval_calibrate(
             build_grader(settings, embedder, targets.neighbours),
             alpha,
             {
-                "dataset": dataset.name,
-                "dataset_sha256": file_sha256(dataset),
+                "datasets": {d.name: file_sha256(d) for d in datasets},
                 "alpha": alpha,
                 "embedding_model": embedder.model_id,
                 "fitted_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -467,7 +469,8 @@ def eval_calibrate(
         typer.echo(exc.user_message, err=True)
         raise typer.Exit(1) from exc
     model.save(output)
-    typer.echo(f"Модель оценки: {output} ({model.trained_on['answers']} ответов)")
+    short = f", короткие эталоны: {model.short.trained_on['answers']}" if model.short else ""
+    typer.echo(f"Модель оценки: {output} ({model.trained_on['answers']} ответов{short})")
 
 
 @eval_cli.command("plan")

@@ -40,12 +40,18 @@ class GradingRun:
 
 def params_of(run: GradingRun, settings: Settings) -> dict[str, object]:
     trained = run.score_model.trained_on
+    datasets = trained.get("datasets")
+    trained_on = (
+        ", ".join(f"{name}@{str(sha)[:12]}" for name, sha in datasets.items())
+        if isinstance(datasets, dict)
+        else trained.get("dataset_sha256", trained.get("dataset"))
+    )
     params: dict[str, object] = {
         "embedding_model": run.metrics.get("embedding_model"),
         "embedding_backend": run.embedding_backend,
         "grader_version": run.metrics.get("grader_version"),
         "score_model": str(settings.grader_model or "shipped"),
-        "score_model_trained_on": trained.get("dataset_sha256", trained.get("dataset")),
+        "score_model_trained_on": trained_on,
         "score_model_alpha": trained.get("alpha"),
         "bank_version": run.bank_version,
         "dataset": run.dataset.name,

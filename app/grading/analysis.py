@@ -10,8 +10,10 @@ import numpy.typing as npt
 from app.grading.guard import is_injection
 from app.grading.mistakes import known_misconceptions, negated_key_points
 from app.grading.points import PointEvidence, PointModel
+from app.grading.short import short_evidence
 from app.grading.structure import describe
 from app.grading.types import (
+    SHORT_REFERENCE_WORDS,
     Analysis,
     GradingTarget,
     KeyPointEvidence,
@@ -21,6 +23,7 @@ from app.grading.types import (
 )
 from app.nlp.embedder import Embedder, Vectors
 from app.nlp.text import content_lemmas, sentences
+from app.nlp.tokens import TokenEncoder
 from app.nlp.vectors import SentenceVectors, mean_direction, split_and_embed, text_vectors
 
 # Content words a sentence needs per key point it can state (rounded: 3 words state one, 6 two).
@@ -38,8 +41,12 @@ def analyse(
     neighbours: Neighbours | None = None,
     thresholds: Thresholds | None = None,
     point_model: PointModel | None = None,
+    tokens: TokenEncoder | None = None,
 ) -> Analysis:
-    """Compare a cleaned answer with its target; instructions to the grader count as no evidence."""
+    """Compare a cleaned answer with its target; instructions to the grader count as no evidence.
+
+    With a token encoder, an answer to a short reference also gets whole-answer evidence.
+    """
     t = thresholds or Thresholds()
     all_sentences = sentences(answer) or [answer]
     injections = [s for s in all_sentences if is_injection(s)]
@@ -85,15 +92,27 @@ def analyse(
         if mistake_vectors is not None
         else []
     )
-    off_topic = _off_topic(
-        answer_vector,
-        similarity,
-        float(strength.max(axis=1).mean()) if len(target.key_points) else 0.0,
-        kept,
-        sentence_vectors,
-        target.question_id,
-        neighbours,
-        t,
+    reference_words = len(content_lemmas(target.reference_answer))
+    short = (
+        short_evidence(target.question, target.reference_answer, " ".join(kept), embedder, tokens)
+        if tokens is not None and reference_words < SHORT_REFERENCE_WORDS
+        else None
+    )
+    # A one-line reference leaves too little to tell a terse or paraphrased answer from one to
+    # another question (on the English development set every such flag was wrong): not judged.
+    off_topic = (
+        OffTopic(False)
+        if short is not None
+        else _off_topic(
+            answer_vector,
+            similarity,
+            float(strength.max(axis=1).mean()) if len(target.key_points) else 0.0,
+            kept,
+            sentence_vectors,
+            target.question_id,
+            neighbours,
+            t,
+        )
     )
     relevant = (strength.max(axis=0) >= t.covered) | (
         sentence_vectors @ reference >= t.similarity_floor
@@ -110,9 +129,10 @@ def analyse(
         sentences=kept,
         relevant_share=float(relevant.mean()),
         lexical_recall=_recall(target.reference_answer, kept),
-        reference_words=len(content_lemmas(target.reference_answer)),
+        reference_words=reference_words,
         mistakes=misconceptions + contradictions,
         injections=injections,
+        short=short,
     )
 
 

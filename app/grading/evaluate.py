@@ -13,12 +13,23 @@ from app.grading.dataset import GradedAnswer
 from app.grading.grader import Grader
 from app.grading.metrics import Judged, agreement
 from app.grading.points import fit_point_model
-from app.grading.scoring import GRADER_VERSION, ScoreModel, features, fit_score_model
+from app.grading.scoring import (
+    GRADER_VERSION,
+    SHORT_FEATURES,
+    ScoreModel,
+    features,
+    fit_linear,
+    fit_score_model,
+    short_features,
+)
 from app.grading.targets import key_points_from_reference, neighbours_of, target_for_question
 from app.grading.types import GradingTarget, Neighbours, PointSet
 from app.grading.validation import is_dont_know
 from app.nlp.embedder import Embedder
 from app.nlp.vectors import mean_direction, split_and_embed
+
+# Fewer answers than this cannot fit a score model.
+MIN_ANSWERS = 10
 
 
 @dataclass(frozen=True)
@@ -130,9 +141,10 @@ def calibrate(
     alpha: float = 1.0,
     trained_on: dict[str, object] | None = None,
 ) -> ScoreModel:
-    """Fit the key-point model on the experts' ticks, then the score model on its evidence.
+    """Fit the key-point model on the experts' ticks, then the score models on its evidence.
 
-    The score model sees only answers it decides: on-topic, gradable, not 'не знаю'.
+    The main model sees only answers it decides: on-topic, gradable, not 'не знаю', to a long
+    reference; answers to short references (when the grader sees them as such) fit their own.
     """
     gradable, evidence, covered = [], [], []
     for row in rows:
@@ -153,17 +165,28 @@ def calibrate(
                 covered.append(point.index in ticked)
     points = fit_point_model(evidence, covered) if sum(covered) >= 10 else None
     with_points = grader.with_model(ScoreModel(GRADER_VERSION, {}, 0.0, points=points))
-    values, expert = [], []
+    values, expert, short_values, short_expert = [], [], [], []
     for row in gradable:
         analysis = with_points.analyse(targets.by_question[_normalise(row.question)], row.answer)
-        if analysis.off_topic.flagged or not analysis.sentences:
-            continue
-        values.append(features(analysis))
-        expert.append(row.expert_score)
-    if len(values) < 10:
-        raise InvalidAnswer(f"Для калибровки нужно хотя бы 10 ответов по теме, есть {len(values)}.")
+        if analysis.short is not None:
+            short_values.append(short_features(analysis.short))
+            short_expert.append(row.expert_score)
+        elif not analysis.off_topic.flagged and analysis.sentences:
+            values.append(features(analysis))
+            expert.append(row.expert_score)
+    if len(values) < MIN_ANSWERS:
+        raise InvalidAnswer(
+            f"Для калибровки нужно хотя бы {MIN_ANSWERS} ответов по теме, есть {len(values)}."
+        )
+    short = (
+        fit_linear(
+            short_values, short_expert, SHORT_FEATURES, alpha, {"answers": len(short_values)}
+        )
+        if len(short_values) >= MIN_ANSWERS
+        else None
+    )
     info = (trained_on or {}) | {"answers": len(values), "key_point_pairs": len(evidence)}
-    return fit_score_model(values, expert, alpha, info, points)
+    return fit_score_model(values, expert, alpha, info, points, short)
 
 
 def judge(rows: list[GradedAnswer], predictions: list[Prediction]) -> dict[str, object]:

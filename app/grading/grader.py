@@ -18,6 +18,7 @@ from app.grading.types import (
 )
 from app.grading.validation import clean_answer, is_dont_know
 from app.nlp.embedder import Embedder
+from app.nlp.tokens import TokenEncoder
 
 
 @dataclass(frozen=True)
@@ -52,23 +53,34 @@ class Grader:
         thresholds: Thresholds | None = None,
         max_answer_chars: int = 8000,
         model: ScoreModel | None = None,
+        tokens: TokenEncoder | None = None,
     ) -> None:
         self._embedder = embedder
         self._neighbours = neighbours
         self._thresholds = thresholds or Thresholds()
         self._max_chars = max_answer_chars
         self._model = model or ScoreModel.load()
+        # Without it, answers to short references are graded like any other.
+        self._tokens = tokens
 
     def analyse(self, target: GradingTarget, answer: str) -> Analysis:
         """The evidence alone (for calibration); raises InvalidAnswer like `grade`."""
         text = clean_answer(answer, self._max_chars)
         return analyse(
-            text, target, self._embedder, self._neighbours, self._thresholds, self._model.points
+            text,
+            target,
+            self._embedder,
+            self._neighbours,
+            self._thresholds,
+            self._model.points,
+            self._tokens,
         )
 
     def with_model(self, model: ScoreModel) -> Grader:
         """The same grader with another score model (calibration tries candidates)."""
-        return Grader(self._embedder, self._neighbours, self._thresholds, self._max_chars, model)
+        return Grader(
+            self._embedder, self._neighbours, self._thresholds, self._max_chars, model, self._tokens
+        )
 
     def grade(self, target: GradingTarget, answer: str) -> Grade:
         """Raises InvalidAnswer for input that cannot be graded; a 'не знаю' scores 0."""

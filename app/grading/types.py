@@ -7,8 +7,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.grading.points import PointEvidence
+from app.grading.short import ShortEvidence
 from app.grading.structure import Structure
 from app.nlp.embedder import Vectors
+
+# A reference of fewer content words is a one-line fact: graded on the answer as a whole
+# (app/grading/short.py) rather than sentence by key point. Bank references have 55 or more.
+SHORT_REFERENCE_WORDS = 30
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,8 @@ class Analysis:
     reference_words: int = 0
     mistakes: list[MistakeEvidence] = field(default_factory=list)
     injections: list[str] = field(default_factory=list)
+    # Set only for a short reference (fewer than SHORT_REFERENCE_WORDS content words).
+    short: ShortEvidence | None = None
 
     @property
     def word_count(self) -> int:
