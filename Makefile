@@ -7,9 +7,13 @@ UV := python3 -m uv
 # The CPU build of torch lies in /opt/wheels on these machines (see requirements.lock).
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels,)
 STAMP := $(VENV)/.installed
+# No container registry on these machines: the stack check runs on deploy/offline/'s stand-ins.
+# `make stack-check STACK_CHECK_ARGS=` uses the official images instead.
+STACK_CHECK_ARGS ?= --offline
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint lock browser bank repro clean load docker-wheels compose-check compose-tools
+.PHONY: help install run test test-fast lint lock browser bank repro clean load docker-wheels compose-check compose-tools \
+	offline-images stack-check
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,9 +39,9 @@ compose-tools: ## Install Debian's docker-compose to validate docker-compose.yml
 		apt-get install -y -q --no-install-recommends docker-compose; }
 
 lint: install ## ruff and mypy
-	$(VENV)/bin/ruff check app tests evaluation monitoring pipelines scrapers dagster_project bench
-	$(VENV)/bin/ruff format --check app tests evaluation monitoring pipelines scrapers dagster_project bench
-	$(VENV)/bin/mypy app evaluation monitoring pipelines scrapers dagster_project
+	$(VENV)/bin/ruff check app tests evaluation monitoring pipelines scrapers dagster_project bench deploy
+	$(VENV)/bin/ruff format --check app tests evaluation monitoring pipelines scrapers dagster_project bench deploy
+	$(VENV)/bin/mypy app evaluation monitoring pipelines scrapers dagster_project deploy
 
 test: install browser compose-tools lint ## Lint, then every test: unit, SQLite + PostgreSQL, CLI, browser
 	$(PY) -m pytest
@@ -59,9 +63,20 @@ lock: ## Re-resolve requirements.lock from pyproject.toml
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 $(FIND_LINKS) \
 		--override constraints-torch.txt --generate-hashes -o requirements.lock
 
-docker-wheels: ## Copy the local CPU torch wheel into the image's build context (offline builds)
+docker-wheels: ## Every locked wheel (and uv) into .docker-wheels/: the image then builds with no index
+	@python3 -c 'import sys; assert sys.version_info[:2] == (3, 11), "needs Python 3.11 (the image's)"'
 	mkdir -p .docker-wheels
-	$(if $(wildcard /opt/wheels),cp /opt/wheels/*.whl .docker-wheels/,@echo "no /opt/wheels: the build uses the PyTorch CPU index")
+	$(if $(wildcard /opt/wheels),cp /opt/wheels/*.whl .docker-wheels/,)
+	python3 -m pip download --quiet --no-deps --require-hashes -r requirements.lock \
+		--find-links .docker-wheels -d .docker-wheels
+	python3 -m pip download --quiet --no-deps -d .docker-wheels "uv==$(UV_VERSION)" setuptools wheel
+	@touch .docker-wheels/COMPLETE  # the Dockerfile's sign to build from these files alone
+
+offline-images: ## Stand-in Python/PostgreSQL/Redis base images from Debian packages (no registry)
+	bash deploy/offline/build.sh
+
+stack-check: ## Build and start the compose stack, check it end to end -> bench/results/stack_check.json
+	python3 deploy/stack_check.py $(STACK_CHECK_ARGS)
 
 compose-check: install ## Validate docker-compose.yml offline (schema; docker-compose config if installed)
 	$(PY) -m pytest tests/ops/test_compose.py -q

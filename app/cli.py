@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -773,13 +774,16 @@ def serve(
 
     settings = Settings()
     configure_logging(settings.log_level, settings.log_file)
+    # Through the logger, not echo: a container's output stays one JSON object per line.
+    log = logging.getLogger("feedbackfirst.serve")
+    log.info("Проверяю банк вопросов (первая сборка — несколько минут)…")
     if prepare_bank(settings, build_embedder(settings)):
-        typer.echo("Банк вопросов собран.")
+        log.info("Банк вопросов собран.")
     upgrade(settings.database_url)
     import uvicorn
 
     host, port = host or settings.host, port or settings.port
-    typer.echo(f"Чат: http://{host}:{port} · API: http://{host}:{port}/docs")
+    log.info("Чат: http://%s:%s · API: http://%s:%s/docs", host, port, host, port)
     # log_config=None keeps the JSON logging configured above for uvicorn's own loggers.
     uvicorn.run(
         "app.server:create_app",

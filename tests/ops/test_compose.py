@@ -17,7 +17,13 @@ from jsonschema import Draft201909Validator
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
 SCHEMA = ROOT / "tests" / "data" / "compose" / "compose_spec.json"
-STACK = {"app", "postgres", "mlflow", "dagster-webserver", "dagster-daemon", "evidently", "ollama"}
+STACK = {
+    "app", "postgres", "redis", "mlflow", "dagster-webserver", "dagster-daemon", "evidently",
+    "ollama",
+}  # fmt: skip
+# An image from a variable, as deploy/offline/ stand-ins need: ${POSTGRES_IMAGE:-postgres:16.6-...}
+VARIABLE = re.compile(r"^\$\{[A-Z_]+:-(?P<default>[^}]+)\}$")
+PINNED = re.compile(r":\d+\.\d+(\.\d+)?(-[a-z]+)*$|@sha256:")
 SECRETS_ENV = {"POSTGRES_PASSWORD": "test-only", "FEEDBACKFIRST_CHAT_AUTH_SECRET": "test-only"}
 
 
@@ -48,9 +54,32 @@ def test_compose_stack_is_complete_and_pinned() -> None:
             assert dependency in services, f"{name} depends on unknown {dependency}"
         image = service["image"]
         if not image.startswith("feedbackfirst:"):  # ours is built here; others pinned exactly
-            assert re.search(r":\d+\.\d+(\.\d+)?(-[a-z]+)?$|@sha256:", image), image
+            variable = VARIABLE.match(image)
+            assert PINNED.search(variable["default"] if variable else image), image
+    build_args = services["app"]["build"]["args"]
+    python_default = VARIABLE.match(build_args["PYTHON_IMAGE"])
+    assert python_default and PINNED.search(python_default["default"])
     assert services["ollama"]["profiles"] == ["llm"]  # optional, off by default
     assert "ollama" not in services["app"].get("depends_on", {})
+
+
+def test_every_service_checks_its_own_health() -> None:
+    """The image's HEALTHCHECK asks the app's :8000; other services of the same image must
+    replace it, or they turn unhealthy while working (as they did on the first real start)."""
+    services = _compose()["services"]
+    for name, service in services.items():
+        if name == "ollama":
+            continue
+        test = " ".join(service["healthcheck"]["test"])
+        assert name == "app" or "8000" not in test, name
+    assert "redis-cli" in " ".join(services["redis"]["healthcheck"]["test"])
+
+
+def test_the_rate_limit_is_shared_through_redis() -> None:
+    services = _compose()["services"]
+    assert services["app"]["environment"]["FEEDBACKFIRST_REDIS_URL"].startswith("redis://redis:")
+    assert services["app"]["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert "ports" not in services["redis"]  # no password: reachable by the stack only
 
 
 def test_compose_takes_secrets_from_the_environment_only() -> None:
@@ -62,7 +91,7 @@ def test_compose_takes_secrets_from_the_environment_only() -> None:
 
 
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not installed")
-def test_docker_compose_config_validates() -> None:
+def test_docker_compose_config_validates(tmp_path: Path) -> None:
     env = os.environ | SECRETS_ENV
     for args in ([], ["--profile", "llm"]):
         done = subprocess.run(
@@ -75,8 +104,10 @@ def test_docker_compose_config_validates() -> None:
         )
         assert done.returncode == 0, done.stderr
     unset = {k: v for k, v in env.items() if k not in SECRETS_ENV}
+    no_env_file = tmp_path / "empty.env"  # not even from a deployment's .env beside the file
+    no_env_file.write_text("", encoding="utf-8")
     refused = subprocess.run(
-        ["docker-compose", "-f", str(COMPOSE), "config", "-q"],
+        ["docker-compose", "-f", str(COMPOSE), "--env-file", str(no_env_file), "config", "-q"],
         env=unset,
         capture_output=True,
         text=True,

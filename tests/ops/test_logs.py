@@ -134,3 +134,19 @@ def test_uvicorn_logs_become_json_lines_too(restore_logging: None) -> None:
     assert [(e["logger"], e["message"]) for e in lines] == [
         ("uvicorn.error", "Started server process [42]")
     ]
+
+
+def test_serve_writes_nothing_but_json_lines(tmp_path: Path) -> None:
+    """The real `feedbackfirst serve` (bank build, migrations, uvicorn): a container's log must
+    parse line by line, so no plain echo slips in beside the logger."""
+    import urllib.request
+
+    from tests.e2e.support import serve_chat
+
+    with serve_chat(tmp_path) as (url, _):
+        with urllib.request.urlopen(f"{url}/health", timeout=5) as response:  # noqa: S310
+            assert response.status == 200
+    lines = (tmp_path / "server.log").read_text(encoding="utf-8").splitlines()
+    messages = [json.loads(line)["message"] for line in lines]  # fails on a non-JSON line
+    assert "Банк вопросов собран." in messages
+    assert any(m.startswith("Чат: http://") for m in messages)
