@@ -12,8 +12,9 @@ from pydantic import BaseModel, ConfigDict
 
 from app.bank.schema import TOPICS, Level, Question
 from app.nlp.embedder import Embedder, Vectors
+from app.nlp.text import Language, detect_language
 from pipelines.items import ScrapedItem
-from pipelines.text import Language, detect_language, exact_key, junk_reason, normalise
+from pipelines.text import exact_key, junk_reason, normalise
 
 # Cosine of e5 query vectors of two question texts. Rewordings in one language score 0.93-0.99
 # ("What does supervised learning mean?" / "What is supervised machine learning?": 0.946), different

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Literal
 
-Language = Literal["ru", "en", "other"]
+from app.nlp.text import detect_language
 
 _MARKUP = re.compile(r"<[^>]+>|[*_`#>|]+|!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MARKS = re.compile("[👶⭐🚀\ufe0f\u200b]")
 _SPACE = re.compile(r"\s+")
-_CYRILLIC = re.compile(r"[а-яё]", re.I)
-_LATIN = re.compile(r"[a-z]", re.I)
 _WORD = re.compile(r"\w+")
 MIN_WORDS = 3
 MAX_WORDS = 80
@@ -25,17 +22,6 @@ def normalise(text: str) -> str:
     text = _LINK.sub(r"\1", text)
     text = _MARKUP.sub(" ", _MARKS.sub("", text))
     return _SPACE.sub(" ", text).strip()
-
-
-def detect_language(text: str) -> Language:
-    """Russian when a fair share of letters is Cyrillic (Russian ML text is full of English terms)."""
-    cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
-    letters = cyrillic + latin
-    if letters == 0:
-        return "other"
-    if cyrillic / letters >= 0.3:
-        return "ru"
-    return "en" if latin / letters >= 0.9 else "other"
 
 
 def exact_key(text: str) -> str:

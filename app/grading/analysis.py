@@ -22,7 +22,7 @@ from app.grading.types import (
     Thresholds,
 )
 from app.nlp.embedder import Embedder, Vectors
-from app.nlp.text import content_lemmas, sentences
+from app.nlp.text import content_lemmas, detect_language, sentences
 from app.nlp.tokens import TokenEncoder
 from app.nlp.vectors import SentenceVectors, mean_direction, split_and_embed, text_vectors
 
@@ -95,7 +95,10 @@ def analyse(
     reference_words = len(content_lemmas(target.reference_answer))
     short = (
         short_evidence(target.question, target.reference_answer, " ".join(kept), embedder, tokens)
-        if tokens is not None and reference_words < SHORT_REFERENCE_WORDS
+        # The token model (all-MiniLM-L6-v2) knows English only.
+        if tokens is not None
+        and reference_words < SHORT_REFERENCE_WORDS
+        and detect_language(target.reference_answer) == "en"
         else None
     )
     # A one-line reference leaves too little to tell a terse or paraphrased answer from one to

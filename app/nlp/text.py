@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Literal
 
 import pymorphy3
 from nltk.stem.porter import PorterStemmer
@@ -12,6 +13,9 @@ from razdel import sentenize, tokenize
 _WORD = re.compile(r"[\w\-]+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _LATIN_WORD = re.compile(r"[a-z]{4,}")
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+
+Language = Literal["ru", "en", "other"]
 
 # Words that carry no evidence of knowledge; kept short on purpose (lemmas).
 STOP_LEMMAS = frozenset(
@@ -93,3 +97,14 @@ def part_of_speech(word: str) -> str | None:
         return None
     pos = _morph().parse(word)[0].tag.POS
     return str(pos) if pos else None
+
+
+def detect_language(text: str) -> Language:
+    """Russian when a fair share of letters is Cyrillic (Russian ML text is full of English terms)."""
+    cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
+    letters = cyrillic + latin
+    if letters == 0:
+        return "other"
+    if cyrillic / letters >= 0.3:
+        return "ru"
+    return "en" if latin / letters >= 0.9 else "other"

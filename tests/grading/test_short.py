@@ -82,3 +82,22 @@ def test_calibration_fits_a_short_answer_model(
     assert model.short is not None
     assert model.short.trained_on["answers"] == 20
     assert model.short.weights["token_recall"] > 0
+
+
+def test_russian_short_references_keep_the_key_point_path(
+    embedder: Embedder, tokens: MiniLMTokenEncoder
+) -> None:
+    """The token model knows English only: a Russian one-liner is graded by key points."""
+    row = GradedAnswer(
+        id="ru-short",
+        question="Что возвращает len() для списка в Python?",
+        reference_answer="Число элементов списка.",
+        answer="Количество элементов в списке.",
+        score=5,
+        max_score=5,
+    )
+    targets = build_targets([row], embedder, None)
+    grader = Grader(embedder, targets.neighbours, tokens=tokens)
+    analysis = grader.analyse(targets.by_question[row.question.lower()], row.answer)
+    assert analysis.short is None
+    assert analysis.sentences

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from app.bank.loader import load_bank
+from app.nlp.text import detect_language
 from pipelines.clean import clean
-from pipelines.text import detect_language, normalise
+from pipelines.text import normalise
 from tests.conftest import MINI_BANK
 from tests.pipelines.factories import scraped
 
