@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import MINI_BANK
 
@@ -59,6 +59,17 @@ def send(page: Page, text: str) -> None:
 
 def click(page: Page, label: str) -> None:
     page.get_by_role("button", name=label, exact=True).last.click()
+
+
+def start_ml_basics_interview(page: Page) -> None:
+    """From the greeting to question 1: Junior, the topic «Основы машинного обучения», no survey."""
+    expect(page.get_by_text("Добро пожаловать в FeedbackFirst")).to_be_visible()
+    click(page, "Junior")
+    click(page, "Выбрать тему")
+    click(page, "Основы машинного обучения")
+    click(page, "Начать интервью")
+    click(page, "Пропустить")
+    expect(page.get_by_text("Вопрос 1 из")).to_be_visible()
 
 
 @contextmanager

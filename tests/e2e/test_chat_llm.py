@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.support import click, open_page, send, serve_chat
+from tests.e2e.support import click, open_page, send, serve_chat, start_ml_basics_interview
 from tests.grading.test_grader import GOOD
 from tests.llm_server import FakeLLM, Reply
 
@@ -83,18 +83,8 @@ def page(browser: Browser, llm_server: tuple[str, Path], llm: FakeLLM) -> Iterat
         yield page
 
 
-def _start_overfitting_question(page: Page) -> None:
-    expect(page.get_by_text("Добро пожаловать в FeedbackFirst")).to_be_visible()
-    click(page, "Junior")
-    click(page, "Выбрать тему")
-    click(page, "Основы машинного обучения")
-    click(page, "Начать интервью")
-    click(page, "Пропустить")
-    expect(page.get_by_text("Вопрос 1 из")).to_be_visible()
-
-
 def test_interview_with_the_llm(page: Page, llm: FakeLLM, llm_server: tuple[str, Path]) -> None:
-    _start_overfitting_question(page)
+    start_ml_basics_interview(page)
     expect(page.get_by_text(PHRASED)).to_be_visible()
     expect(page.get_by_text("Вопрос из банка")).to_be_visible()
     asking = [r for r in llm.requests if "Вопрос из банка" in r.text]
@@ -137,7 +127,7 @@ def test_failing_llm_falls_back_to_the_embedded_interview(
     page: Page, llm: FakeLLM, llm_server: tuple[str, Path], failure: Reply
 ) -> None:
     llm.default = failure
-    _start_overfitting_question(page)
+    start_ml_basics_interview(page)
     expect(page.get_by_role("heading", name="Что такое переобучение")).to_be_visible()
     send(page, GOOD)
     expect(page.get_by_text("Оценка:").first).to_be_visible()

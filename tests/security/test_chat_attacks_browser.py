@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.support import click, open_page, send, serve_chat
+from tests.e2e.support import click, open_page, send, serve_chat, start_ml_basics_interview
 
 pytestmark = pytest.mark.e2e
 
@@ -46,16 +46,6 @@ def _inert(page: Page, dialogs: list[str]) -> None:
     assert dialogs == []
     assert page.locator("a[href^='javascript']").count() == 0
     assert page.locator("iframe[srcdoc]").count() == 0
-
-
-def _first_question(page: Page) -> None:
-    expect(page.get_by_text("Добро пожаловать в FeedbackFirst")).to_be_visible()
-    click(page, "Junior")
-    click(page, "Выбрать тему")
-    click(page, "Основы машинного обучения")
-    click(page, "Начать интервью")
-    click(page, "Пропустить")
-    expect(page.get_by_text("Вопрос 1 из")).to_be_visible()
 
 
 def test_xss_in_answers_and_vacancy_is_shown_as_text(
@@ -108,7 +98,7 @@ def test_sql_injection_answer_is_stored_and_shown_as_text_and_private(
     owner = f"owner_{uuid.uuid4().hex[:8]}"
     marker = f"{SQLI} {uuid.uuid4().hex[:8]}"
     with open_page(browser, server[0], username=owner) as page:
-        _first_question(page)
+        start_ml_basics_interview(page)
         send(page, marker)
         expect(page.get_by_text("Оценка:").first).to_be_visible()
         expect(page.get_by_text(marker).first).to_be_visible()
